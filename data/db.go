@@ -1,0 +1,196 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// DB is the database: a writer (one connection for SQLite) and a reader
+// pool. Writer and Reader are the same for backends with real concurrency.
+type DB struct {
+	Writer  *gorm.DB
+	Reader  *gorm.DB
+	Dialect string // "sqlite"
+}
+
+// DBFileName is the SQLite file inside the data folder.
+const DBFileName = "qingdan.db"
+
+// OpenSQLite opens (creating if needed) the SQLite database in dir and
+// applies pending migrations.
+func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data: create data folder: %w", err)
+	}
+	path := filepath.Join(dir, DBFileName)
+	writer, err := openGorm(sqliteDSN(path, false), 1)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Writer: writer, Dialect: "sqlite"}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.Reader, err = openGorm(sqliteDSN(path, true), 8); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "on")
+	if readOnly {
+		q.Set("_query_only", "true")
+	} else {
+		q.Set("_journal_mode", "WAL")
+		q.Set("_synchronous", "FULL")
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openGorm(dsn string, conns int) (*gorm.DB, error) {
+	g, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: open database: %w", err)
+	}
+	sqlDB, err := g.DB()
+	if err != nil {
+		return nil, fmt.Errorf("data: open database: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
+	sqlDB.SetConnMaxLifetime(0)
+	return g, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	var first error
+	for _, g := range []*gorm.DB{db.Reader, db.Writer} {
+		if g == nil {
+			continue
+		}
+		if s, err := g.DB(); err == nil {
+			if err := s.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
+}
+
+func (db *DB) sqlWriter() *sql.DB { s, _ := db.Writer.DB(); return s }
+func (db *DB) sqlReader() *sql.DB { s, _ := db.Reader.DB(); return s }
+
+// migration is one versioned SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func (db *DB) migrations() ([]migration, error) {
+	dir := "migrations/" + db.Dialect
+	files, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, fmt.Errorf("data: migrations: %w", err)
+	}
+	var ms []migration
+	for _, f := range files {
+		v, err := strconv.Atoi(strings.SplitN(f.Name(), "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("data: migration file %s has no version", f.Name())
+		}
+		text, err := migrationFiles.ReadFile(dir + "/" + f.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: f.Name(), sql: string(text)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// migrate applies pending migrations, each in one transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	w := db.sqlWriter()
+	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("data: migrations table: %w", err)
+	}
+	ms, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := db.apply(ctx, w, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, w *sql.DB, m migration) error {
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("data: migration %s: %w", m.name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+		return fmt.Errorf("data: migration %s: %w", m.name, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("data: migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return fmt.Errorf("data: migration %s: %w", m.name, err)
+	}
+	return tx.Commit()
+}
+
+// SchemaCurrent reports whether every embedded migration has been applied.
+func (db *DB) SchemaCurrent(ctx context.Context) error {
+	ms, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := db.sqlReader().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("data: schema: %w", err)
+	}
+	if n != len(ms) {
+		return fmt.Errorf("data: schema has %d of %d migrations", n, len(ms))
+	}
+	return nil
+}

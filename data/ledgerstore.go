@@ -1,0 +1,312 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+	"golang.org/x/mod/sumdb/tlog"
+	"gorm.io/gorm"
+
+	"qingdan/ledger"
+)
+
+// Log names: the public ledger and the security log (等保 2.0 audit trail).
+const (
+	MainLog     = "ledger"
+	SecurityLog = "seclog"
+)
+
+// LedgerStore is the SQL implementation of ledger.Store for one log. Its
+// tables are <name>_entries, <name>_hashes and <name>_checkpoints, created
+// by migrations and guarded by append-only triggers.
+type LedgerStore struct {
+	db                           *DB
+	entries, hashes, checkpoints string
+}
+
+var _ ledger.Store = (*LedgerStore)(nil)
+
+// NewLedgerStore returns the store of the log called name (MainLog or
+// SecurityLog).
+func NewLedgerStore(db *DB, name string) (*LedgerStore, error) {
+	if name != MainLog && name != SecurityLog {
+		return nil, fmt.Errorf("data: unknown log %q", name)
+	}
+	return &LedgerStore{db: db, entries: name + "_entries", hashes: name + "_hashes",
+		checkpoints: name + "_checkpoints"}, nil
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// ReadHashes implements ledger.Reader.
+func (s *LedgerStore) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	return readHashes(ctx, s.db.sqlReader(), s.hashes, indexes)
+}
+
+func readHashes(ctx context.Context, q querier, table string, indexes []int64) ([]tlog.Hash, error) {
+	if len(indexes) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(indexes))
+	for i, x := range indexes {
+		args[i] = x
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, hash FROM `+table+` WHERE id IN (`+placeholders(len(indexes))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data: read hashes: %w", err)
+	}
+	defer rows.Close()
+	found := make(map[int64]tlog.Hash, len(indexes))
+	for rows.Next() {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return nil, fmt.Errorf("data: read hashes: %w", err)
+		}
+		found[id] = hashOf(raw)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("data: read hashes: %w", err)
+	}
+	out := make([]tlog.Hash, len(indexes))
+	for i, x := range indexes {
+		h, ok := found[x]
+		if !ok {
+			return nil, fmt.Errorf("%w: stored hash %d", ledger.ErrNotFound, x)
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func hashOf(raw []byte) tlog.Hash {
+	var h tlog.Hash
+	copy(h[:], raw)
+	return h
+}
+
+// ReadRecords implements ledger.Reader.
+func (s *LedgerStore) ReadRecords(ctx context.Context, start, end int64, fn func(ledger.Record) error) error {
+	q := `SELECT idx, prev, leaf, type, body FROM ` + s.entries + ` WHERE idx >= ?`
+	args := []any{start}
+	if end >= 0 {
+		q += ` AND idx < ?`
+		args = append(args, end)
+	}
+	rows, err := s.db.sqlReader().QueryContext(ctx, q+` ORDER BY idx`, args...)
+	if err != nil {
+		return fmt.Errorf("data: read entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, err := scanRecord(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRecord(row scanner) (ledger.Record, error) {
+	var rec ledger.Record
+	var prev, leaf []byte
+	if err := row.Scan(&rec.Index, &prev, &leaf, &rec.Type, &rec.Body); err != nil {
+		return rec, fmt.Errorf("data: read entry: %w", err)
+	}
+	rec.Prev, rec.Leaf = hashOf(prev), hashOf(leaf)
+	return rec, nil
+}
+
+// ReadStoredHashes implements ledger.Reader.
+func (s *LedgerStore) ReadStoredHashes(ctx context.Context, start int64, fn func(int64, tlog.Hash) error) error {
+	rows, err := s.db.sqlReader().QueryContext(ctx, `SELECT id, hash FROM `+s.hashes+` WHERE id >= ? ORDER BY id`, start)
+	if err != nil {
+		return fmt.Errorf("data: read hashes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var raw []byte
+		if err := rows.Scan(&id, &raw); err != nil {
+			return fmt.Errorf("data: read hashes: %w", err)
+		}
+		if err := fn(id, hashOf(raw)); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// LatestCheckpoint implements ledger.Reader.
+func (s *LedgerStore) LatestCheckpoint(ctx context.Context) (ledger.SignedCheckpoint, error) {
+	var c ledger.SignedCheckpoint
+	err := s.db.sqlReader().QueryRowContext(ctx, `SELECT size, note FROM `+s.checkpoints+` ORDER BY size DESC LIMIT 1`).Scan(&c.Size, &c.Note)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("%w: no checkpoint yet", ledger.ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("data: latest checkpoint: %w", err)
+	}
+	return c, nil
+}
+
+// ReadCheckpoints implements ledger.Reader.
+func (s *LedgerStore) ReadCheckpoints(ctx context.Context, fn func(ledger.SignedCheckpoint) error) error {
+	rows, err := s.db.sqlReader().QueryContext(ctx, `SELECT size, note FROM `+s.checkpoints+` ORDER BY size`)
+	if err != nil {
+		return fmt.Errorf("data: read checkpoints: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c ledger.SignedCheckpoint
+		if err := rows.Scan(&c.Size, &c.Note); err != nil {
+			return fmt.Errorf("data: read checkpoints: %w", err)
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Begin implements ledger.Store with an immediate SQLite transaction on the
+// single writer connection.
+func (s *LedgerStore) Begin(ctx context.Context) (ledger.Tx, error) {
+	g := s.db.Writer.WithContext(ctx).Begin()
+	if g.Error != nil {
+		return nil, fmt.Errorf("data: begin: %w", g.Error)
+	}
+	tx, ok := g.Statement.ConnPool.(*sql.Tx)
+	if !ok {
+		g.Rollback()
+		return nil, errors.New("data: begin: no SQL transaction under GORM")
+	}
+	return &ledgerTx{s: s, g: g, tx: tx}, nil
+}
+
+// ledgerTx is one batch transaction; projections reach the same
+// transaction through GormTx.
+type ledgerTx struct {
+	s  *LedgerStore
+	g  *gorm.DB
+	tx *sql.Tx
+}
+
+// GormTx returns the GORM handle of a batch transaction, for projections.
+// It panics if tx did not come from a LedgerStore: that is a wiring bug.
+func GormTx(tx ledger.Tx) *gorm.DB { return tx.(*ledgerTx).g }
+
+func (t *ledgerTx) Last(ctx context.Context) (ledger.Record, int64, bool, error) {
+	row := t.tx.QueryRowContext(ctx, `SELECT idx, prev, leaf, type, body FROM `+t.s.entries+` ORDER BY idx DESC LIMIT 1`)
+	rec, err := scanRecord(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rec, 0, false, nil
+	}
+	if err != nil {
+		return rec, 0, false, err
+	}
+	return rec, rec.Index + 1, true, nil
+}
+
+func (t *ledgerTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
+	return readHashes(ctx, t.tx, t.s.hashes, indexes)
+}
+
+// insertChunk bounds rows per INSERT, under SQLite's variable limit.
+const insertChunk = 200
+
+func (t *ledgerTx) AddRecords(ctx context.Context, recs []ledger.Record) error {
+	for len(recs) > 0 {
+		n := min(len(recs), insertChunk)
+		args := make([]any, 0, 5*n)
+		for _, r := range recs[:n] {
+			args = append(args, r.Index, r.Prev[:], r.Leaf[:], r.Type, r.Body)
+		}
+		q := `INSERT INTO ` + t.s.entries + ` (idx, prev, leaf, type, body) VALUES ` + rowsOf(n, "(?,?,?,?,?)")
+		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+			return writeError("add entries", err)
+		}
+		recs = recs[n:]
+	}
+	return nil
+}
+
+func (t *ledgerTx) AddHashes(ctx context.Context, start int64, hashes []tlog.Hash) error {
+	for len(hashes) > 0 {
+		n := min(len(hashes), insertChunk)
+		args := make([]any, 0, 2*n)
+		for i, h := range hashes[:n] {
+			args = append(args, start+int64(i), append([]byte(nil), h[:]...))
+		}
+		q := `INSERT INTO ` + t.s.hashes + ` (id, hash) VALUES ` + rowsOf(n, "(?,?)")
+		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+			return writeError("add hashes", err)
+		}
+		hashes, start = hashes[n:], start+int64(n)
+	}
+	return nil
+}
+
+func rowsOf(n int, row string) string {
+	return strings.TrimSuffix(strings.Repeat(row+",", n), ",")
+}
+
+func (t *ledgerTx) AddCheckpoint(ctx context.Context, c ledger.SignedCheckpoint) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO `+t.s.checkpoints+` (size, note) VALUES (?, ?)`, c.Size, c.Note)
+	return writeError("add checkpoint", err)
+}
+
+func (t *ledgerTx) Savepoint(ctx context.Context, name string) error {
+	_, err := t.tx.ExecContext(ctx, `SAVEPOINT `+name)
+	return writeError("savepoint", err)
+}
+
+func (t *ledgerTx) RollbackTo(ctx context.Context, name string) error {
+	_, err := t.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT `+name)
+	return writeError("rollback to savepoint", err)
+}
+
+func (t *ledgerTx) Release(ctx context.Context, name string) error {
+	_, err := t.tx.ExecContext(ctx, `RELEASE SAVEPOINT `+name)
+	return writeError("release savepoint", err)
+}
+
+func (t *ledgerTx) Commit() error { return writeError("commit", t.g.Commit().Error) }
+
+func (t *ledgerTx) Rollback() error {
+	err := t.g.Rollback().Error
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
+	}
+	return writeError("rollback", err)
+}
+
+// writeError wraps err, mapping constraint violations to ErrConflict.
+func writeError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+		return fmt.Errorf("data: %s: %w: %v", what, ledger.ErrConflict, err)
+	}
+	return fmt.Errorf("data: %s: %w", what, err)
+}

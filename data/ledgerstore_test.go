@@ -1,0 +1,45 @@
+package data
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"qingdan/ledger"
+	"qingdan/ledger/storetest"
+)
+
+// openTestDB opens a fresh SQLite database in a temporary folder.
+func openTestDB(t testing.TB) *DB {
+	t.Helper()
+	db, err := OpenSQLite(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newTestStore(t testing.TB, name string) (*DB, *LedgerStore) {
+	t.Helper()
+	db := openTestDB(t)
+	s, err := NewLedgerStore(db, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, s
+}
+
+func sqliteHarness() storetest.Harness {
+	return storetest.Harness{
+		New: func(t *testing.T) ledger.Store { _, s := newTestStore(t, MainLog); return s },
+		Exec: func(t *testing.T, s ledger.Store, q string) error {
+			ls := s.(*LedgerStore)
+			q = strings.NewReplacer("{entries}", ls.entries, "{hashes}", ls.hashes, "{checkpoints}", ls.checkpoints).Replace(q)
+			_, err := ls.db.sqlWriter().Exec(q)
+			return err
+		},
+	}
+}
+
+func TestSQLiteConformance(t *testing.T) { storetest.Run(t, sqliteHarness()) }

@@ -1,0 +1,48 @@
+-- The ledger and the security log: append-only at the database layer.
+-- A fork is a loud error: the index is the primary key and prev is unique.
+CREATE TABLE ledger_entries (
+    idx  INTEGER PRIMARY KEY CHECK (idx >= 0),
+    prev BLOB    NOT NULL UNIQUE CHECK (length(prev) = 32),
+    leaf BLOB    NOT NULL CHECK (length(leaf) = 32),
+    type TEXT    NOT NULL,
+    body BLOB    NOT NULL
+);
+CREATE INDEX ledger_entries_type ON ledger_entries (type, idx);
+CREATE TABLE ledger_hashes (
+    id   INTEGER PRIMARY KEY CHECK (id >= 0),
+    hash BLOB    NOT NULL CHECK (length(hash) = 32)
+);
+CREATE TABLE ledger_checkpoints (
+    size INTEGER PRIMARY KEY CHECK (size > 0),
+    note BLOB    NOT NULL
+);
+
+CREATE TABLE seclog_entries (
+    idx  INTEGER PRIMARY KEY CHECK (idx >= 0),
+    prev BLOB    NOT NULL UNIQUE CHECK (length(prev) = 32),
+    leaf BLOB    NOT NULL CHECK (length(leaf) = 32),
+    type TEXT    NOT NULL,
+    body BLOB    NOT NULL
+);
+CREATE INDEX seclog_entries_type ON seclog_entries (type, idx);
+CREATE TABLE seclog_hashes (
+    id   INTEGER PRIMARY KEY CHECK (id >= 0),
+    hash BLOB    NOT NULL CHECK (length(hash) = 32)
+);
+CREATE TABLE seclog_checkpoints (
+    size INTEGER PRIMARY KEY CHECK (size > 0),
+    note BLOB    NOT NULL
+);
+
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_hashes_no_update BEFORE UPDATE ON ledger_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_hashes_no_delete BEFORE DELETE ON ledger_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_checkpoints_no_update BEFORE UPDATE ON ledger_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER seclog_entries_no_update BEFORE UPDATE ON seclog_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER seclog_entries_no_delete BEFORE DELETE ON seclog_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER seclog_hashes_no_update BEFORE UPDATE ON seclog_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER seclog_hashes_no_delete BEFORE DELETE ON seclog_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER seclog_checkpoints_no_update BEFORE UPDATE ON seclog_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
+CREATE TRIGGER seclog_checkpoints_no_delete BEFORE DELETE ON seclog_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;

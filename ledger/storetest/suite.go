@@ -1,0 +1,284 @@
+// Package storetest is the conformance suite that every ledger.Store must
+// pass (SQLite, PostgreSQL …). A backend's test calls Run with a Harness.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"qingdan/ledger"
+)
+
+// Harness builds fresh stores of one backend for the suite.
+type Harness struct {
+	// New returns an empty store that lives until the test ends.
+	New func(t *testing.T) ledger.Store
+	// Exec runs raw SQL against the store's database, with {entries},
+	// {hashes} and {checkpoints} replaced by the store's table names.
+	Exec func(t *testing.T, s ledger.Store, sql string) error
+}
+
+// Run runs every conformance test against h.
+func Run(t *testing.T, h Harness) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, Harness)
+	}{
+		{"AppendReadBack", testAppendReadBack},
+		{"DuplicateIsConflict", testDuplicateIsConflict},
+		{"RollbackLeavesNothing", testRollbackLeavesNothing},
+		{"UpdateDeleteRefused", testUpdateDeleteRefused},
+		{"ConcurrentAppends", testConcurrentAppends},
+		{"RejectedProjection", testRejectedProjection},
+		{"CancelledBeforeIndex", testCancelledBeforeIndex},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
+	}
+}
+
+// Origin is the origin the suite's logs use.
+const Origin = "storetest.qingdan.local/ledger"
+
+// NewLog opens a log with a fresh key over s and closes it at the end.
+func NewLog(t testing.TB, s ledger.Store) *ledger.Log {
+	t.Helper()
+	key, _, err := ledger.NewKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.Open(s, ledger.Config{Origin: Origin, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// Event returns a small test event numbered n.
+func Event(n int) ledger.Event {
+	return ledger.Event{Type: "test.appended", Actor: "tester", Dept: "test",
+		Data: map[string]any{"n": n, "note": fmt.Sprintf("条目 %d", n)}}
+}
+
+// MustVerify fails the test unless the whole log verifies with size want.
+func MustVerify(t testing.TB, l *ledger.Log, want int64) {
+	t.Helper()
+	rep, err := ledger.Verify(context.Background(), l.Store(), l.Origin(), l.Key().Verifier, nil)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if rep.Size != want {
+		t.Fatalf("verified size %d, want %d", rep.Size, want)
+	}
+}
+
+func testAppendReadBack(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	ctx := context.Background()
+	var bodies [][]byte
+	for i := 0; i < 20; i++ {
+		app, err := l.Append(ctx, Event(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if app.Entry.Index != int64(i) {
+			t.Fatalf("index %d, want %d", app.Entry.Index, i)
+		}
+		bodies = append(bodies, app.Body)
+		MustVerify(t, l, int64(i+1))
+	}
+	n := 0
+	err := s.ReadRecords(ctx, 0, -1, func(r ledger.Record) error {
+		if string(r.Body) != string(bodies[n]) || ledger.LeafHash(r.Body) != r.Leaf {
+			return fmt.Errorf("record %d: bytes or leaf hash differ from what was appended", n)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != len(bodies) {
+		t.Fatalf("read back %d records (%v), want %d", n, err, len(bodies))
+	}
+}
+
+func testDuplicateIsConflict(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	ctx := context.Background()
+	first, err := l.Append(ctx, Event(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Append(ctx, Event(1)); err != nil {
+		t.Fatal(err)
+	}
+	dupIndex := ledger.Record{Index: 0, Prev: tlog.Hash{9}, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")}
+	dupPrev := ledger.Record{Index: 2, Prev: first.Entry.Prev, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")}
+	for name, rec := range map[string]ledger.Record{"index": dupIndex, "prev": dupPrev} {
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = tx.AddRecords(ctx, []ledger.Record{rec})
+		tx.Rollback()
+		if !errors.Is(err, ledger.ErrConflict) {
+			t.Errorf("duplicate %s: got %v, want ErrConflict", name, err)
+		}
+	}
+	MustVerify(t, l, 2)
+}
+
+func testRollbackLeavesNothing(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	ctx := context.Background()
+	if _, err := l.Append(ctx, Event(0)); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := ledger.Record{Index: 1, Prev: tlog.Hash{7}, Leaf: tlog.Hash{8}, Type: "x", Body: []byte("{}")}
+	steps := []error{
+		tx.AddRecords(ctx, []ledger.Record{rec}),
+		tx.AddHashes(ctx, tlog.StoredHashIndex(0, 1), []tlog.Hash{{8}, {9}}),
+		tx.AddCheckpoint(ctx, ledger.SignedCheckpoint{Size: 2, Note: []byte("x")}),
+		tx.Rollback(),
+	}
+	for i, err := range steps {
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	if c, err := s.LatestCheckpoint(ctx); err != nil || c.Size != 1 {
+		t.Fatalf("latest checkpoint size %d (%v), want 1", c.Size, err)
+	}
+	MustVerify(t, l, 1)
+	if _, err := l.Append(ctx, Event(1)); err != nil {
+		t.Fatalf("append after rollback: %v", err)
+	}
+	MustVerify(t, l, 2)
+}
+
+func testUpdateDeleteRefused(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	for i := 0; i < 3; i++ {
+		if _, err := l.Append(context.Background(), Event(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`UPDATE {entries} SET type = 'forged' WHERE idx = 1`,
+		`DELETE FROM {entries} WHERE idx = 2`,
+		`UPDATE {hashes} SET hash = hash WHERE id = 0`,
+		`DELETE FROM {hashes}`,
+		`UPDATE {checkpoints} SET note = note`,
+		`DELETE FROM {checkpoints}`,
+	} {
+		if err := h.Exec(t, s, q); err == nil {
+			t.Errorf("%s: got success, want refusal", q)
+		}
+	}
+	MustVerify(t, l, 3)
+}
+
+func testConcurrentAppends(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	const workers, each = 64, 20
+	receipts := make(chan *ledger.Appended, workers*each)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				app, err := l.Append(context.Background(), Event(w*each+i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				receipts <- app
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(receipts)
+	seen := make(map[int64]bool)
+	for app := range receipts {
+		if seen[app.Entry.Index] {
+			t.Fatalf("index %d handed out twice", app.Entry.Index)
+		}
+		seen[app.Entry.Index] = true
+		if _, err := ledger.VerifyReceipt(app.Receipt, app.Body, l.Origin(), l.Key().Verifier); err != nil {
+			t.Fatalf("receipt %d: %v", app.Entry.Index, err)
+		}
+	}
+	for i := int64(0); i < workers*each; i++ {
+		if !seen[i] {
+			t.Fatalf("index %d never handed out", i)
+		}
+	}
+	MustVerify(t, l, workers*each)
+}
+
+func testRejectedProjection(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	boom := errors.New("rule violated")
+	var wg sync.WaitGroup
+	errs := make([]error, 40)
+	for i := range errs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			ev := Event(i)
+			if i%3 == 0 {
+				ev.Project = func(context.Context, ledger.Tx, *ledger.Entry) error { return boom }
+			}
+			if i%7 == 0 {
+				ev.Project = func(context.Context, ledger.Tx, *ledger.Entry) error { panic("projection bug") }
+			}
+			_, errs[i] = l.Append(context.Background(), ev)
+		}(i)
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		switch {
+		case i%7 == 0 && err == nil, i%3 == 0 && i%7 != 0 && !errors.Is(err, boom):
+			t.Errorf("append %d: got %v, want its projection's error", i, err)
+		case i%3 != 0 && i%7 != 0 && err != nil:
+			t.Errorf("append %d: got %v, want success", i, err)
+		case err == nil:
+			ok++
+		}
+	}
+	MustVerify(t, l, int64(ok))
+}
+
+func testCancelledBeforeIndex(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := l.Append(ctx, Event(0)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled append: got %v, want context.Canceled", err)
+	}
+	app, err := l.Append(context.Background(), Event(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.Entry.Index != 0 {
+		t.Fatalf("next index %d, want 0 (no hole)", app.Entry.Index)
+	}
+	MustVerify(t, l, 1)
+}
