@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"qingdan/data"
+	"qingdan/ledger"
+)
+
+// storage is the opened data folder: database, key and logs.
+type storage struct {
+	db  *data.DB
+	key *ledger.Key
+	log *ledger.Log
+}
+
+// storageConfig says where the data lives.
+type storageConfig struct {
+	dataDir string
+	keyFile string // default <data>/ledger.key
+	origin  string
+}
+
+func (c storageConfig) keyPath() string {
+	if c.keyFile != "" {
+		return c.keyFile
+	}
+	return filepath.Join(c.dataDir, "ledger.key")
+}
+
+// openStorage opens the database and the signing key (creating both on
+// first use) and starts the ledger.
+func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*storage, error) {
+	db, err := data.OpenSQLite(ctx, c.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	st := &storage{db: db}
+	if st.key, err = ledger.LoadOrCreateKey(c.keyPath(), c.origin); err != nil {
+		st.close()
+		return nil, err
+	}
+	store, err := data.NewLedgerStore(db, data.MainLog)
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	st.log, err = ledger.Open(store, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger})
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func (st *storage) close() {
+	if st.log != nil {
+		st.log.Close()
+	}
+	if st.db != nil {
+		st.db.Close()
+	}
+}
+
+// requireDataDir fails unless dir holds a qingdan database, so that a
+// mistyped path is not silently verified as an empty log.
+func requireDataDir(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, data.DBFileName)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("no qingdan database in %s", dir)
+		}
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"qingdan/ledger"
+	"qingdan/web"
+)
+
+// serveFlags are the flags of 'qingdan serve'; each also reads QINGDAN_<NAME>.
+type serveFlags struct {
+	addr string
+	storageConfig
+	demo      bool
+	logFormat string
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
+	f := &serveFlags{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
+	fs.StringVar(&f.dataDir, "data", "./qingdan-data", "data folder (SQLite database and keys)")
+	fs.StringVar(&f.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key, created with mode 0600)")
+	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	fs.BoolVar(&f.demo, "demo", false, "seed a demo county into an empty data folder")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	return f, parseFlags(fs, args, stderr)
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseServeFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(f.logFormat, stderr)
+	st, err := openStorage(ctx, f.storageConfig, logger)
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	if err := genesis(ctx, st); err != nil {
+		return err
+	}
+	srv := web.New(web.Config{Ledger: st.log, Logger: logger, Ready: st.ready})
+	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
+	return serveUntilDone(ctx, srv, f.addr, logger)
+}
+
+// genesis writes the first entry of an empty ledger: the log's origin and
+// verifier key, so that the key is itself on the record.
+func genesis(ctx context.Context, st *storage) error {
+	if _, err := st.log.Store().LatestCheckpoint(ctx); !errors.Is(err, ledger.ErrNotFound) {
+		return err
+	}
+	_, err := st.log.Append(ctx, ledger.Event{Type: "log.created", Actor: "system",
+		Data: map[string]string{"origin": st.log.Origin(), "verifier_key": st.key.VerifierKey}})
+	return err
+}
+
+func (st *storage) ready(ctx context.Context) error {
+	if err := st.db.SchemaCurrent(ctx); err != nil {
+		return err
+	}
+	if st.key == nil {
+		return errors.New("no signing key")
+	}
+	_, err := st.log.Store().LatestCheckpoint(ctx)
+	return err
+}
+
+// serveUntilDone listens until ctx ends, then shuts down gracefully: the
+// listener stops, requests in flight finish, queued appends commit.
+func serveUntilDone(ctx context.Context, srv *web.Server, addr string, logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Listen(addr) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qingdan/ledger"
+)
+
+// Problem is an RFC 9457 problem detail.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// badRequest is a client error with a message safe to show.
+type badRequest struct{ msg string }
+
+func (e *badRequest) Error() string { return e.msg }
+
+func badRequestf(format string, args ...any) error {
+	return &badRequest{msg: fmt.Sprintf(format, args...)}
+}
+
+// statusOf maps an error to its HTTP status and whether its text may be
+// shown. This is the one place that does so.
+func statusOf(err error) (int, bool) {
+	var fe *fiber.Error
+	var br *badRequest
+	switch {
+	case errors.As(err, &br), errors.Is(err, ledger.ErrInvalid):
+		return http.StatusBadRequest, true
+	case errors.As(err, &fe):
+		return fe.Code, fe.Code < 500
+	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, errNotFound):
+		return http.StatusNotFound, true
+	case errors.Is(err, ledger.ErrConflict):
+		return http.StatusConflict, true
+	case errors.Is(err, ledger.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, true
+	}
+	return http.StatusInternalServerError, false
+}
+
+// handleError is Fiber's ErrorHandler: every error becomes problem+json;
+// internal errors are logged and never shown.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, show := statusOf(err)
+	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
+	if show {
+		p.Detail = err.Error()
+	} else {
+		s.cfg.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		p.Detail = "internal error; it has been logged"
+	}
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Status(status).JSON(p, "application/problem+json")
+}

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"qingdan/ledger"
+)
+
+// Config is what the web layer needs; cmd builds it.
+type Config struct {
+	// Ledger is the public log.
+	Ledger *ledger.Log
+	// Ready reports whether the service can take traffic (database
+	// reachable, schema current, key loaded); nil means always ready.
+	Ready func(ctx context.Context) error
+	// Logger receives request errors (default slog.Default()).
+	Logger *slog.Logger
+	// BodyLimit bounds request bodies in bytes (default 1 MiB).
+	BodyLimit int
+}
+
+// Server is the HTTP front of qingdan.
+type Server struct {
+	cfg Config
+	app *fiber.App
+}
+
+// New builds the Fiber app with every route of routes.go.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	s := &Server{cfg: cfg}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "qingdan",
+		Immutable:             true, // request strings end up in a permanent ledger
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+	})
+	s.app.Use(recover.New())
+	s.routes()
+	return s
+}
+
+// App returns the Fiber app (for app.Test in tests and Listen in cmd).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until Shutdown.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Shutdown stops accepting connections and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+var errNotFound = errors.New("not found")
