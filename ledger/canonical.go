@@ -334,7 +334,7 @@ func (s *scanner) escape() (byte, int, error) {
 // integer checks a canonical integer at s.pos and returns it.
 func (s *scanner) integer() (int64, error) {
 	start := s.pos
-	if s.b[s.pos] == '-' {
+	if s.pos < len(s.b) && s.b[s.pos] == '-' {
 		s.pos++
 	}
 	digits := s.pos

@@ -1,7 +1,9 @@
 package ledger
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"golang.org/x/mod/sumdb/note"
@@ -104,4 +106,26 @@ func VerifyReceipt(r *Receipt, body []byte, origin string, v note.Verifier) (Che
 		return Checkpoint{}, fmt.Errorf("%w: %v", ErrBadProof, err)
 	}
 	return c, nil
+}
+
+// maxProofHashes bounds a parsed proof: a tree of 2^63 entries needs 63.
+const maxProofHashes = 64
+
+// ParseReceipt decodes a receipt saved from the API or a page (DESIGN §5
+// format) strictly: unknown fields, bad hashes or an over-long proof are
+// errors.
+func ParseReceipt(b []byte) (*Receipt, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var r Receipt
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%w: receipt: %v", ErrInvalid, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: receipt: trailing data", ErrInvalid)
+	}
+	if len(r.Inclusion) > maxProofHashes || r.Index < 0 || r.Checkpoint == "" {
+		return nil, fmt.Errorf("%w: receipt: index, checkpoint or proof out of range", ErrInvalid)
+	}
+	return &r, nil
 }
