@@ -12,8 +12,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -28,6 +30,9 @@ type DB struct {
 	Writer  *gorm.DB
 	Reader  *gorm.DB
 	Dialect string // "sqlite"
+
+	checkpointer  *gorm.DB // SQLite: a connection that checkpoints the WAL
+	stop, stopped chan struct{}
 }
 
 // DBFileName is the SQLite file inside the data folder.
@@ -40,20 +45,71 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("data: create data folder: %w", err)
 	}
 	path := filepath.Join(dir, DBFileName)
-	writer, err := openGorm(sqliteDSN(path, false), 1)
+	registerDrivers()
+	writer, err := openGorm(writerDriver, sqliteDSN(path, false), 1)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Writer: writer, Dialect: "sqlite"}
+	db := &DB{Writer: writer, Dialect: "sqlite", stop: make(chan struct{}), stopped: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	if db.Reader, err = openGorm(sqliteDSN(path, true), 8); err != nil {
+	if db.Reader, err = openGorm(readerDriver, sqliteDSN(path, true), 8); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if db.checkpointer, err = openGorm(sqlite.DriverName, sqliteDSN(path, false), 1); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go db.checkpointWAL()
 	return db, nil
+}
+
+// Driver names with per-connection settings. The writer does not
+// checkpoint the WAL itself (which would stall a commit behind a copy and
+// two fsyncs of the database file); checkpointWAL does it beside it.
+const (
+	writerDriver = "sqlite3_qingdan_writer"
+	readerDriver = "sqlite3_qingdan_reader"
+)
+
+var registerOnce sync.Once
+
+func registerDrivers() {
+	registerOnce.Do(func() {
+		sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragmas(
+			"PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 0", "PRAGMA temp_store = MEMORY")})
+		sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -32768")})
+	})
+}
+
+func pragmas(stmts ...string) func(*sqlite3.SQLiteConn) error {
+	return func(c *sqlite3.SQLiteConn) error {
+		for _, s := range stmts {
+			if _, err := c.Exec(s, nil); err != nil {
+				return fmt.Errorf("data: %s: %w", s, err)
+			}
+		}
+		return nil
+	}
+}
+
+// checkpointWAL copies the WAL into the database file in the background
+// (PASSIVE: never blocks the writer or readers) until Close.
+func (db *DB) checkpointWAL() {
+	defer close(db.stopped)
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+			db.checkpointer.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 func sqliteDSN(path string, readOnly bool) string {
@@ -70,8 +126,8 @@ func sqliteDSN(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-func openGorm(dsn string, conns int) (*gorm.DB, error) {
-	g, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
+func openGorm(driver, dsn string, conns int) (*gorm.DB, error) {
+	g, err := gorm.Open(sqlite.New(sqlite.Config{DriverName: driver, DSN: dsn}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
@@ -91,8 +147,12 @@ func openGorm(dsn string, conns int) (*gorm.DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.checkpointer != nil {
+		close(db.stop)
+		<-db.stopped
+	}
 	var first error
-	for _, g := range []*gorm.DB{db.Reader, db.Writer} {
+	for _, g := range []*gorm.DB{db.Reader, db.checkpointer, db.Writer} {
 		if g == nil {
 			continue
 		}

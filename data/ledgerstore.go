@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mattn/go-sqlite3"
 	"golang.org/x/mod/sumdb/tlog"
@@ -26,6 +27,35 @@ const (
 type LedgerStore struct {
 	db                           *DB
 	entries, hashes, checkpoints string
+
+	prepareOnce sync.Once
+	prepared    writeStmts
+	prepareErr  error
+}
+
+// writeStmts are the batch statements, prepared once on the writer.
+type writeStmts struct {
+	last, entry, hash, checkpoint *sql.Stmt
+}
+
+func (s *LedgerStore) statements() (*writeStmts, error) {
+	s.prepareOnce.Do(func() {
+		w := s.db.sqlWriter()
+		p := func(q string) *sql.Stmt {
+			st, err := w.Prepare(q)
+			if err != nil && s.prepareErr == nil {
+				s.prepareErr = fmt.Errorf("data: prepare: %w", err)
+			}
+			return st
+		}
+		s.prepared = writeStmts{
+			last:       p(`SELECT idx, prev, leaf, type, body FROM ` + s.entries + ` ORDER BY idx DESC LIMIT 1`),
+			entry:      p(`INSERT INTO ` + s.entries + ` (idx, prev, leaf, type, body) VALUES (?, ?, ?, ?, ?)`),
+			hash:       p(`INSERT INTO ` + s.hashes + ` (id, hash) VALUES (?, ?)`),
+			checkpoint: p(`INSERT INTO ` + s.checkpoints + ` (size, note) VALUES (?, ?)`),
+		}
+	})
+	return &s.prepared, s.prepareErr
 }
 
 var _ ledger.Store = (*LedgerStore)(nil)
@@ -190,6 +220,10 @@ func (s *LedgerStore) ReadCheckpoints(ctx context.Context, fn func(ledger.Signed
 // Begin implements ledger.Store with an immediate SQLite transaction on the
 // single writer connection.
 func (s *LedgerStore) Begin(ctx context.Context) (ledger.Tx, error) {
+	st, err := s.statements() // before Begin: the writer has one connection
+	if err != nil {
+		return nil, err
+	}
 	g := s.db.Writer.WithContext(ctx).Begin()
 	if g.Error != nil {
 		return nil, fmt.Errorf("data: begin: %w", g.Error)
@@ -199,7 +233,7 @@ func (s *LedgerStore) Begin(ctx context.Context) (ledger.Tx, error) {
 		g.Rollback()
 		return nil, errors.New("data: begin: no SQL transaction under GORM")
 	}
-	return &ledgerTx{s: s, g: g, tx: tx}, nil
+	return &ledgerTx{s: s, g: g, tx: tx, st: st}, nil
 }
 
 // ledgerTx is one batch transaction; projections reach the same
@@ -208,6 +242,7 @@ type ledgerTx struct {
 	s  *LedgerStore
 	g  *gorm.DB
 	tx *sql.Tx
+	st *writeStmts
 }
 
 // GormTx returns the GORM handle of a batch transaction, for projections.
@@ -215,7 +250,7 @@ type ledgerTx struct {
 func GormTx(tx ledger.Tx) *gorm.DB { return tx.(*ledgerTx).g }
 
 func (t *ledgerTx) Last(ctx context.Context) (ledger.Record, int64, bool, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT idx, prev, leaf, type, body FROM `+t.s.entries+` ORDER BY idx DESC LIMIT 1`)
+	row := t.tx.StmtContext(ctx, t.st.last).QueryRowContext(ctx)
 	rec, err := scanRecord(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, 0, false, nil
@@ -230,47 +265,31 @@ func (t *ledgerTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash
 	return readHashes(ctx, t.tx, t.s.hashes, indexes)
 }
 
-// insertChunk bounds rows per INSERT, under SQLite's variable limit.
-const insertChunk = 200
-
+// AddRecords inserts one row per record with a prepared statement: a
+// single-row statement is prepared once, where a multi-row one would be
+// parsed again for every batch.
 func (t *ledgerTx) AddRecords(ctx context.Context, recs []ledger.Record) error {
-	for len(recs) > 0 {
-		n := min(len(recs), insertChunk)
-		args := make([]any, 0, 5*n)
-		for _, r := range recs[:n] {
-			args = append(args, r.Index, r.Prev[:], r.Leaf[:], r.Type, r.Body)
+	st := t.tx.StmtContext(ctx, t.st.entry)
+	for _, r := range recs {
+		if _, err := st.ExecContext(ctx, r.Index, r.Prev[:], r.Leaf[:], r.Type, r.Body); err != nil {
+			return writeError("add entry", err)
 		}
-		q := `INSERT INTO ` + t.s.entries + ` (idx, prev, leaf, type, body) VALUES ` + rowsOf(n, "(?,?,?,?,?)")
-		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
-			return writeError("add entries", err)
-		}
-		recs = recs[n:]
 	}
 	return nil
 }
 
 func (t *ledgerTx) AddHashes(ctx context.Context, start int64, hashes []tlog.Hash) error {
-	for len(hashes) > 0 {
-		n := min(len(hashes), insertChunk)
-		args := make([]any, 0, 2*n)
-		for i, h := range hashes[:n] {
-			args = append(args, start+int64(i), append([]byte(nil), h[:]...))
+	st := t.tx.StmtContext(ctx, t.st.hash)
+	for i := range hashes {
+		if _, err := st.ExecContext(ctx, start+int64(i), hashes[i][:]); err != nil {
+			return writeError("add hash", err)
 		}
-		q := `INSERT INTO ` + t.s.hashes + ` (id, hash) VALUES ` + rowsOf(n, "(?,?)")
-		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
-			return writeError("add hashes", err)
-		}
-		hashes, start = hashes[n:], start+int64(n)
 	}
 	return nil
 }
 
-func rowsOf(n int, row string) string {
-	return strings.TrimSuffix(strings.Repeat(row+",", n), ",")
-}
-
 func (t *ledgerTx) AddCheckpoint(ctx context.Context, c ledger.SignedCheckpoint) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO `+t.s.checkpoints+` (size, note) VALUES (?, ?)`, c.Size, c.Note)
+	_, err := t.tx.StmtContext(ctx, t.st.checkpoint).ExecContext(ctx, c.Size, c.Note)
 	return writeError("add checkpoint", err)
 }
 

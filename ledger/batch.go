@@ -59,6 +59,11 @@ func (l *Log) newBatch(ctx context.Context, tx Tx) (*batch, error) {
 	}
 	b := &batch{tx: tx, size: size, hashBase: tlog.StoredHashIndex(0, size)}
 	b.hashes = &hashCache{known: map[int64]tlog.Hash{}, fallback: tx.ReadHashes}
+	if l.frontier.size == size { // else another writer appended: read afresh
+		for x, h := range l.frontier.hashes {
+			b.hashes.known[x] = h
+		}
+	}
 	if ok {
 		e, err := Decode(rec.Body)
 		if err != nil {
@@ -184,7 +189,7 @@ func (l *Log) finish(ctx context.Context, b *batch) error {
 }
 
 // answer hands every accepted request its receipt.
-func (b *batch) answer(l *Log) {
+func (b *batch) answer() {
 	for i, r := range b.accepted {
 		rec := b.recs[i]
 		proof, err := tlog.ProveRecord(b.size, rec.Index, b.hashes)

@@ -70,6 +70,44 @@ type Log struct {
 	done     chan struct{}
 	closeMu  sync.RWMutex
 	closed   bool
+	// answering counts batches whose receipts are still being computed.
+	answering sync.WaitGroup
+	// frontier holds, for the tree size after the last batch, the stored
+	// hashes the next batch reads (the roots of the complete subtrees), so
+	// the write path reads no hashes back. Appender goroutine only.
+	frontier frontier
+}
+
+type frontier struct {
+	size   int64
+	hashes map[int64]tlog.Hash
+}
+
+// frontierIndexes returns the storage indexes of the roots of the
+// complete subtrees of a tree of the given size: what tlog.TreeHash(size)
+// and tlog.StoredHashes(size, …) read.
+func frontierIndexes(size int64) []int64 {
+	var out []int64
+	for level := 0; size>>level > 0; level++ {
+		if (size>>level)&1 == 1 {
+			out = append(out, tlog.StoredHashIndex(level, (size>>level)-1))
+		}
+	}
+	return out
+}
+
+// remember keeps the frontier of a committed batch.
+func (l *Log) remember(b *batch) {
+	f := frontier{size: b.size, hashes: make(map[int64]tlog.Hash)}
+	for _, x := range frontierIndexes(b.size) {
+		h, ok := b.hashes.known[x]
+		if !ok {
+			l.frontier = frontier{}
+			return
+		}
+		f.hashes[x] = h
+	}
+	l.frontier = f
 }
 
 type request struct {
@@ -174,6 +212,7 @@ func (l *Log) Close() error {
 // waiting, and commits them together.
 func (l *Log) run() {
 	defer close(l.done)
+	defer l.answering.Wait()
 	for {
 		var first *request
 		select {
@@ -227,7 +266,12 @@ func (l *Log) commit(batch []*request) {
 	if l.cfg.OnBatch != nil {
 		l.cfg.OnBatch(len(b.accepted), time.Since(start))
 	}
-	b.answer(l)
+	l.remember(b)
+	l.answering.Add(1)
+	go func() { // proofs are computed while the next batch is written
+		defer l.answering.Done()
+		b.answer()
+	}()
 }
 
 func (r *request) answered() bool { return r.settled }

@@ -118,9 +118,14 @@ func testDuplicateIsConflict(t *testing.T, h Harness) {
 	if _, err := l.Append(ctx, Event(1)); err != nil {
 		t.Fatal(err)
 	}
-	dupIndex := ledger.Record{Index: 0, Prev: tlog.Hash{9}, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")}
-	dupPrev := ledger.Record{Index: 2, Prev: first.Entry.Prev, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")}
-	for name, rec := range map[string]ledger.Record{"index": dupIndex, "prev": dupPrev} {
+	second, _ := l.Append(ctx, Event(2))
+	bad := map[string]ledger.Record{
+		"duplicate index":       {Index: 0, Prev: tlog.Hash{}, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
+		"duplicate prev (fork)": {Index: 3, Prev: first.Receipt.LeafHash, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
+		"gap":                   {Index: 4, Prev: second.Receipt.LeafHash, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
+		"dangling prev":         {Index: 3, Prev: tlog.Hash{9}, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
+	}
+	for name, rec := range bad {
 		tx, err := s.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -128,24 +133,25 @@ func testDuplicateIsConflict(t *testing.T, h Harness) {
 		err = tx.AddRecords(ctx, []ledger.Record{rec})
 		tx.Rollback()
 		if !errors.Is(err, ledger.ErrConflict) {
-			t.Errorf("duplicate %s: got %v, want ErrConflict", name, err)
+			t.Errorf("%s: got %v, want ErrConflict", name, err)
 		}
 	}
-	MustVerify(t, l, 2)
+	MustVerify(t, l, 3)
 }
 
 func testRollbackLeavesNothing(t *testing.T, h Harness) {
 	s := h.New(t)
 	l := NewLog(t, s)
 	ctx := context.Background()
-	if _, err := l.Append(ctx, Event(0)); err != nil {
+	first, err := l.Append(ctx, Event(0))
+	if err != nil {
 		t.Fatal(err)
 	}
 	tx, err := s.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := ledger.Record{Index: 1, Prev: tlog.Hash{7}, Leaf: tlog.Hash{8}, Type: "x", Body: []byte("{}")}
+	rec := ledger.Record{Index: 1, Prev: first.Receipt.LeafHash, Leaf: tlog.Hash{8}, Type: "x", Body: []byte("{}")}
 	steps := []error{
 		tx.AddRecords(ctx, []ledger.Record{rec}),
 		tx.AddHashes(ctx, tlog.StoredHashIndex(0, 1), []tlog.Hash{{8}, {9}}),
