@@ -96,8 +96,15 @@ func pragmas(stmts ...string) func(*sqlite3.SQLiteConn) error {
 	}
 }
 
+// walRestartFrames is the WAL length (in pages) past which a fully copied
+// WAL is restarted from its beginning, so that it cannot grow without bound
+// while readers are always active.
+const walRestartFrames = 16384
+
 // checkpointWAL copies the WAL into the database file in the background
-// (PASSIVE: never blocks the writer or readers) until Close.
+// until Close. PASSIVE checkpoints never block the writer or readers; once
+// the WAL is long and fully copied, a RESTART makes the next commit reuse
+// it from the start (it waits for readers, holding off the writer briefly).
 func (db *DB) checkpointWAL() {
 	defer close(db.stopped)
 	t := time.NewTicker(250 * time.Millisecond)
@@ -105,9 +112,14 @@ func (db *DB) checkpointWAL() {
 	for {
 		select {
 		case <-db.stop:
+			db.checkpointer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			return
 		case <-t.C:
-			db.checkpointer.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			var busy, frames, copied int
+			row := db.checkpointer.Raw("PRAGMA wal_checkpoint(PASSIVE)").Row()
+			if row.Scan(&busy, &frames, &copied) == nil && frames > walRestartFrames && copied == frames {
+				db.checkpointer.Exec("PRAGMA wal_checkpoint(RESTART)")
+			}
 		}
 	}
 }

@@ -22,11 +22,12 @@ const (
 )
 
 // LedgerStore is the SQL implementation of ledger.Store for one log. Its
-// tables are <name>_entries, <name>_hashes and <name>_checkpoints, created
-// by migrations and guarded by append-only triggers.
+// tables are <name>_entries (each row with the tlog stored hashes its
+// append added) and <name>_checkpoints, created by migrations and guarded
+// by append-only and chain triggers.
 type LedgerStore struct {
-	db                           *DB
-	entries, hashes, checkpoints string
+	db                   *DB
+	entries, checkpoints string
 
 	prepareOnce sync.Once
 	prepared    writeStmts
@@ -35,7 +36,7 @@ type LedgerStore struct {
 
 // writeStmts are the batch statements, prepared once on the writer.
 type writeStmts struct {
-	last, entry, hash, checkpoint *sql.Stmt
+	last, entry, checkpoint *sql.Stmt
 }
 
 func (s *LedgerStore) statements() (*writeStmts, error) {
@@ -49,9 +50,8 @@ func (s *LedgerStore) statements() (*writeStmts, error) {
 			return st
 		}
 		s.prepared = writeStmts{
-			last:       p(`SELECT idx, prev, leaf, type, body FROM ` + s.entries + ` ORDER BY idx DESC LIMIT 1`),
-			entry:      p(`INSERT INTO ` + s.entries + ` (idx, prev, leaf, type, body) VALUES (?, ?, ?, ?, ?)`),
-			hash:       p(`INSERT INTO ` + s.hashes + ` (id, hash) VALUES (?, ?)`),
+			last:       p(`SELECT ` + recordColumns + ` FROM ` + s.entries + ` ORDER BY idx DESC LIMIT 1`),
+			entry:      p(`INSERT INTO ` + s.entries + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?)`),
 			checkpoint: p(`INSERT INTO ` + s.checkpoints + ` (size, note) VALUES (?, ?)`),
 		}
 	})
@@ -66,8 +66,7 @@ func NewLedgerStore(db *DB, name string) (*LedgerStore, error) {
 	if name != MainLog && name != SecurityLog {
 		return nil, fmt.Errorf("data: unknown log %q", name)
 	}
-	return &LedgerStore{db: db, entries: name + "_entries", hashes: name + "_hashes",
-		checkpoints: name + "_checkpoints"}, nil
+	return &LedgerStore{db: db, entries: name + "_entries", checkpoints: name + "_checkpoints"}, nil
 }
 
 // querier is what *sql.DB and *sql.Tx share.
@@ -77,43 +76,54 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// recordColumns are the columns of a ledger.Record, in scan order.
+const recordColumns = `idx, prev, hashes, type, body`
+
 // ReadHashes implements ledger.Reader.
 func (s *LedgerStore) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
-	return readHashes(ctx, s.db.sqlReader(), s.hashes, indexes)
+	return readHashes(ctx, s.db.sqlReader(), s.entries, indexes)
 }
 
+// readHashes reads stored hashes from the rows of the entries that stored
+// them.
 func readHashes(ctx context.Context, q querier, table string, indexes []int64) ([]tlog.Hash, error) {
 	if len(indexes) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(indexes))
-	for i, x := range indexes {
-		args[i] = x
+	args := make([]any, 0, len(indexes))
+	for _, x := range indexes {
+		e, _ := ledger.StoredHashLocation(x)
+		args = append(args, e)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, hash FROM `+table+` WHERE id IN (`+placeholders(len(indexes))+`)`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT idx, hashes FROM `+table+` WHERE idx IN (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("data: read hashes: %w", err)
 	}
 	defer rows.Close()
-	found := make(map[int64]tlog.Hash, len(indexes))
+	byEntry := make(map[int64][]byte, len(args))
 	for rows.Next() {
-		var id int64
+		var idx int64
 		var raw []byte
-		if err := rows.Scan(&id, &raw); err != nil {
+		if err := rows.Scan(&idx, &raw); err != nil {
 			return nil, fmt.Errorf("data: read hashes: %w", err)
 		}
-		found[id] = hashOf(raw)
+		byEntry[idx] = raw
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("data: read hashes: %w", err)
 	}
+	return pickHashes(indexes, byEntry)
+}
+
+func pickHashes(indexes []int64, byEntry map[int64][]byte) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
 	for i, x := range indexes {
-		h, ok := found[x]
-		if !ok {
+		e, pos := ledger.StoredHashLocation(x)
+		raw := byEntry[e]
+		if (pos+1)*tlog.HashSize > len(raw) {
 			return nil, fmt.Errorf("%w: stored hash %d", ledger.ErrNotFound, x)
 		}
-		out[i] = h
+		copy(out[i][:], raw[pos*tlog.HashSize:])
 	}
 	return out, nil
 }
@@ -130,18 +140,23 @@ func hashOf(raw []byte) tlog.Hash {
 
 // ReadRecords implements ledger.Reader.
 func (s *LedgerStore) ReadRecords(ctx context.Context, start, end int64, fn func(ledger.Record) error) error {
-	q := `SELECT idx, prev, leaf, type, body FROM ` + s.entries + ` WHERE idx >= ?`
+	q := `SELECT ` + recordColumns + ` FROM ` + s.entries + ` WHERE idx >= ?`
 	args := []any{start}
 	if end >= 0 {
 		q += ` AND idx < ?`
 		args = append(args, end)
 	}
-	rows, err := s.db.sqlReader().QueryContext(ctx, q+` ORDER BY idx`, args...)
+	// go-sqlite3 runs every Next of a cancellable query in a goroutine of
+	// its own; query without cancellation and check ctx between rows.
+	rows, err := s.db.sqlReader().QueryContext(context.WithoutCancel(ctx), q+` ORDER BY idx`, args...)
 	if err != nil {
 		return fmt.Errorf("data: read entries: %w", err)
 	}
 	defer rows.Close()
-	for rows.Next() {
+	for n := 0; rows.Next(); n++ {
+		if n%1024 == 1023 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		rec, err := scanRecord(rows)
 		if err != nil {
 			return err
@@ -157,32 +172,20 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanRecord(row scanner) (ledger.Record, error) {
 	var rec ledger.Record
-	var prev, leaf []byte
-	if err := row.Scan(&rec.Index, &prev, &leaf, &rec.Type, &rec.Body); err != nil {
+	var prev, hashes sql.RawBytes
+	if err := row.Scan(&rec.Index, &prev, &hashes, &rec.Type, &rec.Body); err != nil {
 		return rec, fmt.Errorf("data: read entry: %w", err)
 	}
-	rec.Prev, rec.Leaf = hashOf(prev), hashOf(leaf)
+	if len(hashes) < tlog.HashSize {
+		return rec, fmt.Errorf("data: entry %d has no stored hashes", rec.Index)
+	}
+	rec.Prev = hashOf(prev)
+	rec.Hashes = make([]tlog.Hash, len(hashes)/tlog.HashSize)
+	for i := range rec.Hashes {
+		copy(rec.Hashes[i][:], hashes[i*tlog.HashSize:])
+	}
+	rec.Leaf = rec.Hashes[0]
 	return rec, nil
-}
-
-// ReadStoredHashes implements ledger.Reader.
-func (s *LedgerStore) ReadStoredHashes(ctx context.Context, start int64, fn func(int64, tlog.Hash) error) error {
-	rows, err := s.db.sqlReader().QueryContext(ctx, `SELECT id, hash FROM `+s.hashes+` WHERE id >= ? ORDER BY id`, start)
-	if err != nil {
-		return fmt.Errorf("data: read hashes: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var raw []byte
-		if err := rows.Scan(&id, &raw); err != nil {
-			return fmt.Errorf("data: read hashes: %w", err)
-		}
-		if err := fn(id, hashOf(raw)); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // LatestCheckpoint implements ledger.Reader.
@@ -250,11 +253,15 @@ type ledgerTx struct {
 func GormTx(tx ledger.Tx) *gorm.DB { return tx.(*ledgerTx).g }
 
 func (t *ledgerTx) Last(ctx context.Context) (ledger.Record, int64, bool, error) {
-	row := t.tx.StmtContext(ctx, t.st.last).QueryRowContext(ctx)
-	rec, err := scanRecord(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return rec, 0, false, nil
+	rows, err := t.tx.StmtContext(ctx, t.st.last).QueryContext(ctx)
+	if err != nil {
+		return ledger.Record{}, 0, false, fmt.Errorf("data: last entry: %w", err)
 	}
+	defer rows.Close()
+	if !rows.Next() {
+		return ledger.Record{}, 0, false, rows.Err()
+	}
+	rec, err := scanRecord(rows)
 	if err != nil {
 		return rec, 0, false, err
 	}
@@ -262,7 +269,7 @@ func (t *ledgerTx) Last(ctx context.Context) (ledger.Record, int64, bool, error)
 }
 
 func (t *ledgerTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
-	return readHashes(ctx, t.tx, t.s.hashes, indexes)
+	return readHashes(ctx, t.tx, t.s.entries, indexes)
 }
 
 // AddRecords inserts one row per record with a prepared statement: a
@@ -271,21 +278,22 @@ func (t *ledgerTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash
 func (t *ledgerTx) AddRecords(ctx context.Context, recs []ledger.Record) error {
 	st := t.tx.StmtContext(ctx, t.st.entry)
 	for _, r := range recs {
-		if _, err := st.ExecContext(ctx, r.Index, r.Prev[:], r.Leaf[:], r.Type, r.Body); err != nil {
+		if len(r.Hashes) == 0 || r.Hashes[0] != r.Leaf {
+			return fmt.Errorf("data: add entry %d: its first stored hash must be its leaf hash", r.Index)
+		}
+		if _, err := st.ExecContext(ctx, r.Index, r.Prev[:], hashBytes(r.Hashes), r.Type, r.Body); err != nil {
 			return writeError("add entry", err)
 		}
 	}
 	return nil
 }
 
-func (t *ledgerTx) AddHashes(ctx context.Context, start int64, hashes []tlog.Hash) error {
-	st := t.tx.StmtContext(ctx, t.st.hash)
-	for i := range hashes {
-		if _, err := st.ExecContext(ctx, start+int64(i), hashes[i][:]); err != nil {
-			return writeError("add hash", err)
-		}
+func hashBytes(hs []tlog.Hash) []byte {
+	b := make([]byte, 0, len(hs)*tlog.HashSize)
+	for _, h := range hs {
+		b = append(b, h[:]...)
 	}
-	return nil
+	return b
 }
 
 func (t *ledgerTx) AddCheckpoint(ctx context.Context, c ledger.SignedCheckpoint) error {

@@ -35,7 +35,7 @@ func sqliteHarness() storetest.Harness {
 		New: func(t *testing.T) ledger.Store { _, s := newTestStore(t, MainLog); return s },
 		Exec: func(t *testing.T, s ledger.Store, q string) error {
 			ls := s.(*LedgerStore)
-			q = strings.NewReplacer("{entries}", ls.entries, "{hashes}", ls.hashes, "{checkpoints}", ls.checkpoints).Replace(q)
+			q = strings.NewReplacer("{entries}", ls.entries, "{checkpoints}", ls.checkpoints).Replace(q)
 			_, err := ls.db.sqlWriter().Exec(q)
 			return err
 		},

@@ -20,8 +20,8 @@ func tamperable(t *testing.T, n int) (*LedgerStore, *ledger.Log) {
 			t.Fatal(err)
 		}
 	}
-	for _, tr := range []string{"entries_no_update", "entries_no_delete", "hashes_no_update",
-		"hashes_no_delete", "checkpoints_no_update", "checkpoints_no_delete"} {
+	for _, tr := range []string{"entries_no_update", "entries_no_delete", "entries_chain",
+		"checkpoints_no_update", "checkpoints_no_delete"} {
 		mustExec(t, s, `DROP TRIGGER ledger_`+tr)
 	}
 	return s, l
@@ -65,10 +65,15 @@ func TestVerifyCatchesTampering(t *testing.T) {
 		{"flipped byte in a body", func(t *testing.T, s *LedgerStore, l *ledger.Log) {
 			mustExec(t, s, `UPDATE ledger_entries SET body = ? WHERE idx = 17`, flip(bodyOf(t, s, 17)))
 		}, 17},
-		{"flipped byte with its leaf column rewritten", func(t *testing.T, s *LedgerStore, l *ledger.Log) {
+		{"flipped byte with its stored leaf hash rewritten", func(t *testing.T, s *LedgerStore, l *ledger.Log) {
 			b := flip(bodyOf(t, s, 23))
 			h := ledger.LeafHash(b)
-			mustExec(t, s, `UPDATE ledger_entries SET body = ?, leaf = ? WHERE idx = 23`, b, h[:])
+			var hashes []byte
+			if err := s.db.sqlReader().QueryRow(`SELECT hashes FROM ledger_entries WHERE idx = 23`).Scan(&hashes); err != nil {
+				t.Fatal(err)
+			}
+			copy(hashes, h[:])
+			mustExec(t, s, `UPDATE ledger_entries SET body = ?, hashes = ? WHERE idx = 23`, b, hashes)
 		}, 23},
 		{"two entries swapped", func(t *testing.T, s *LedgerStore, l *ledger.Log) {
 			mustExec(t, s, `UPDATE ledger_entries SET idx = 1000000 WHERE idx = 10`)
@@ -82,8 +87,8 @@ func TestVerifyCatchesTampering(t *testing.T) {
 			mustExec(t, s, `DELETE FROM ledger_entries WHERE idx >= 45`)
 		}, 45},
 		{"a stored merkle hash altered", func(t *testing.T, s *LedgerStore, l *ledger.Log) {
-			mustExec(t, s, `UPDATE ledger_hashes SET hash = zeroblob(32) WHERE id = 40`)
-		}, entryOfHash(40)},
+			mustExec(t, s, `UPDATE ledger_entries SET hashes = zeroblob(length(hashes)) WHERE idx = 39`)
+		}, 39},
 		{"latest checkpoint signed by another key", func(t *testing.T, s *LedgerStore, l *ledger.Log) {
 			other, _, _ := ledger.NewKey(storetest.Origin)
 			_, c, err := l.Latest(context.Background())
@@ -109,14 +114,4 @@ func TestVerifyCatchesTampering(t *testing.T) {
 			}
 		})
 	}
-}
-
-// entryOfHash names the entry whose append stored hash x (see tlog).
-func entryOfHash(x int64) int64 {
-	// Stored hashes of entry n are at StoredHashIndex(0, n) onward.
-	n := int64(0)
-	for storedHashIndex0(n+1) <= x {
-		n++
-	}
-	return n
 }

@@ -17,8 +17,6 @@ type batch struct {
 	last     tlog.Hash // leaf hash of the last entry
 	lastTime time.Time
 	recs     []Record
-	newHash  []tlog.Hash // stored hashes of recs, from storage index hashBase
-	hashBase int64
 	accepted []*request
 	entries  []*Entry
 	note     []byte
@@ -57,7 +55,7 @@ func (l *Log) newBatch(ctx context.Context, tx Tx) (*batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &batch{tx: tx, size: size, hashBase: tlog.StoredHashIndex(0, size)}
+	b := &batch{tx: tx, size: size}
 	b.hashes = &hashCache{known: map[int64]tlog.Hash{}, fallback: tx.ReadHashes}
 	if l.frontier.size == size { // else another writer appended: read afresh
 		for x, h := range l.frontier.hashes {
@@ -160,8 +158,7 @@ func (b *batch) add(ctx context.Context, r *request, e *Entry, body []byte) erro
 	for i, h := range hs {
 		b.hashes.known[base+int64(i)] = h
 	}
-	b.newHash = append(b.newHash, hs...)
-	b.recs = append(b.recs, Record{Index: e.Index, Prev: e.Prev, Leaf: leaf, Type: e.Type, Body: body})
+	b.recs = append(b.recs, Record{Index: e.Index, Prev: e.Prev, Leaf: leaf, Hashes: hs, Type: e.Type, Body: body})
 	b.accepted = append(b.accepted, r)
 	b.entries = append(b.entries, e)
 	b.size++
@@ -172,9 +169,6 @@ func (b *batch) add(ctx context.Context, r *request, e *Entry, body []byte) erro
 // finish writes the batch's records, hashes and signed checkpoint.
 func (l *Log) finish(ctx context.Context, b *batch) error {
 	if err := b.tx.AddRecords(ctx, b.recs); err != nil {
-		return err
-	}
-	if err := b.tx.AddHashes(ctx, b.hashBase, b.newHash); err != nil {
 		return err
 	}
 	root, err := tlog.TreeHash(b.size, b.hashes)

@@ -179,3 +179,29 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+func TestParseTime(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"2026-11-26T08:00:00.123456Z", true},
+		{"2024-02-29T23:59:59.999999Z", true},
+		{"2026-02-29T00:00:00.000000Z", false},
+		{"2026-13-01T00:00:00.000000Z", false},
+		{"2026-11-26T24:00:00.000000Z", false},
+		{"2026-11-26T08:60:00.000000Z", false},
+		{"2026-11-26 08:00:00.123456Z", false},
+		{"2026-11-26T08:00:00.12345Z", false},
+		{"2026-11-26T08:00:00.123456+", false},
+		{"２026-11-26T08:00:00.123456Z", false},
+	} {
+		got, ok := parseTime(c.in)
+		if ok != c.ok {
+			t.Errorf("parseTime(%q): ok %v, want %v", c.in, ok, c.ok)
+		}
+		if ok && got.Format(TimeFormat) != c.in {
+			t.Errorf("parseTime(%q) = %s", c.in, got.Format(TimeFormat))
+		}
+	}
+}

@@ -7,14 +7,28 @@ import (
 )
 
 // Record is an entry as stored: its index, the prev and leaf hashes (kept
-// beside the body so that the store can refuse forks with a UNIQUE prev),
-// the event type (for filtering) and the exact body bytes.
+// beside the body so that the store can refuse forks and gaps), the Merkle
+// hashes its append stored, the event type (for filtering) and the exact
+// body bytes.
 type Record struct {
 	Index int64
 	Prev  tlog.Hash
 	Leaf  tlog.Hash
-	Type  string
-	Body  []byte
+	// Hashes are the tlog stored hashes added with this entry, at storage
+	// indexes tlog.StoredHashIndex(0, Index) onward: the leaf hash, then
+	// the subtree roots it completes. Keeping them in the entry's row means
+	// one row per entry to write and one pass to verify.
+	Hashes []tlog.Hash
+	Type   string
+	Body   []byte
+}
+
+// StoredHashLocation returns the entry whose append stored the hash at
+// tlog storage index x, and x's position in that entry's Hashes.
+func StoredHashLocation(x int64) (entry int64, pos int) {
+	level, n := tlog.SplitStoredHashIndex(x)
+	entry = (n+1)<<level - 1
+	return entry, int(x - tlog.StoredHashIndex(0, entry))
 }
 
 // SignedCheckpoint is a stored checkpoint: its tree size and signed note.
@@ -33,9 +47,6 @@ type Reader interface {
 	// index order, as stored (a missing or extra row is passed on as is, so
 	// that verification can see it). end < 0 means to the last record.
 	ReadRecords(ctx context.Context, start, end int64, fn func(Record) error) error
-	// ReadStoredHashes calls fn for every stored hash from storage index
-	// start on, in order.
-	ReadStoredHashes(ctx context.Context, start int64, fn func(index int64, h tlog.Hash) error) error
 	// LatestCheckpoint returns the checkpoint with the largest size;
 	// ErrNotFound when the log is empty.
 	LatestCheckpoint(ctx context.Context) (SignedCheckpoint, error)
@@ -61,10 +72,9 @@ type Tx interface {
 	Last(ctx context.Context) (rec Record, size int64, ok bool, err error)
 	// ReadHashes is Reader.ReadHashes inside the transaction.
 	ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error)
-	// AddRecords appends records; a duplicate index or prev is ErrConflict.
+	// AddRecords appends records with their stored hashes; a duplicate
+	// index, a gap or a prev that is not the previous leaf is ErrConflict.
 	AddRecords(ctx context.Context, recs []Record) error
-	// AddHashes stores hashes at storage indexes start, start+1, ….
-	AddHashes(ctx context.Context, start int64, hashes []tlog.Hash) error
 	// AddCheckpoint stores a signed checkpoint.
 	AddCheckpoint(ctx context.Context, c SignedCheckpoint) error
 	// Savepoint, RollbackTo and Release bracket one projection, so that a

@@ -2,10 +2,8 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -49,13 +47,20 @@ type VerifyReport struct {
 func Verify(ctx context.Context, r Reader, origin string, v note.Verifier, progress func(int64)) (*VerifyReport, error) {
 	start := time.Now()
 	tree := &memTree{}
-	if err := verifyEntries(ctx, r, tree, progress); err != nil {
+	if sc, err := r.LatestCheckpoint(ctx); err == nil && sc.Size > 0 {
+		tree.hashes = make([]tlog.Hash, 0, tlog.StoredHashCount(sc.Size)+64)
+	}
+	sigs := make(chan signedResult, 1)
+	go func() { sigs <- openCheckpoints(ctx, r, origin, v) }() // beside the entries
+	err := verifyEntries(ctx, r, tree, progress)
+	opened := <-sigs
+	if err != nil {
 		return nil, err
 	}
-	if err := verifyStoredHashes(ctx, r, tree); err != nil {
-		return nil, err
+	if opened.err != nil {
+		return nil, opened.err
 	}
-	count, err := verifyCheckpoints(ctx, r, tree, origin, v)
+	count, err := checkRoots(tree, opened.checkpoints)
 	if err != nil {
 		return nil, err
 	}
@@ -100,21 +105,35 @@ type checked struct {
 	err   error
 }
 
-const verifyChunk = 2048
+const verifyChunk = 4096
 
-// verifyEntries reads records in chunks, decodes and hashes them on every
-// core, and applies the order-dependent checks in sequence.
+// chunkResult is one chunk's records after the order-free checks.
+type chunkResult struct {
+	items []checked
+	err   error
+}
+
+// verifyEntries reads the log in chunks, each read and checked (decoded
+// and hashed) by its own goroutine on every core, and applies the
+// order-dependent checks in sequence. Rows past the latest checkpoint are
+// read too, so that an unsigned tail is seen.
 func verifyEntries(ctx context.Context, r Reader, tree *memTree, progress func(int64)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ordered := make(chan chan []checked, runtime.GOMAXPROCS(0)*2)
-	var readErr error
-	go func() {
-		defer close(ordered)
-		readErr = produceChunks(ctx, r, ordered)
-	}()
+	signed := int64(0)
+	if sc, err := r.LatestCheckpoint(ctx); err == nil {
+		signed = sc.Size
+	}
+	ordered := make(chan chan chunkResult, runtime.GOMAXPROCS(0)*2)
+	go dispatchChunks(ctx, r, signed, ordered)
 	for ch := range ordered {
-		for _, c := range <-ch {
+		res := <-ch
+		if res.err != nil {
+			cancel()
+			drain(ordered)
+			return fmt.Errorf("ledger: verify: read entries: %w", res.err)
+		}
+		for _, c := range res.items {
 			if err := tree.append(c); err != nil {
 				cancel()
 				drain(ordered)
@@ -125,50 +144,48 @@ func verifyEntries(ctx context.Context, r Reader, tree *memTree, progress func(i
 			progress(tree.size)
 		}
 	}
-	if readErr != nil && !errors.Is(readErr, context.Canceled) {
-		return fmt.Errorf("ledger: verify: read entries: %w", readErr)
-	}
 	return ctx.Err()
 }
 
-func drain(ordered chan chan []checked) {
+func drain(ordered chan chan chunkResult) {
 	for ch := range ordered {
 		<-ch
 	}
 }
 
-// produceChunks reads the log and starts one checking goroutine per chunk,
-// bounded by the capacity of ordered.
-func produceChunks(ctx context.Context, r Reader, ordered chan chan []checked) error {
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	chunk := make([]Record, 0, verifyChunk)
-	send := func() error {
-		out := make(chan []checked, 1)
+// dispatchChunks starts one goroutine per chunk of [0, signed), then one
+// for everything after, handing out their result channels in order; the
+// capacity of ordered bounds how many run at once.
+func dispatchChunks(ctx context.Context, r Reader, signed int64, ordered chan chan chunkResult) {
+	defer close(ordered)
+	for start := int64(0); ; start += verifyChunk {
+		end := start + verifyChunk
+		if start >= signed {
+			end = -1 // the tail: normally empty
+		}
+		out := make(chan chunkResult, 1)
 		select {
 		case ordered <- out:
 		case <-ctx.Done():
-			return ctx.Err()
+			return
 		}
-		wg.Add(1)
-		go func(recs []Record) {
-			defer wg.Done()
-			out <- checkChunk(recs)
-		}(chunk)
-		chunk = make([]Record, 0, verifyChunk)
-		return nil
+		go func() { out <- readChunk(ctx, r, start, end) }()
+		if end < 0 {
+			return
+		}
 	}
-	err := r.ReadRecords(ctx, 0, -1, func(rec Record) error {
-		chunk = append(chunk, rec)
-		if len(chunk) == verifyChunk {
-			return send()
-		}
+}
+
+func readChunk(ctx context.Context, r Reader, start, end int64) chunkResult {
+	recs := make([]Record, 0, verifyChunk)
+	err := r.ReadRecords(ctx, start, end, func(rec Record) error {
+		recs = append(recs, rec)
 		return nil
 	})
-	if err == nil && len(chunk) > 0 {
-		err = send()
+	if err != nil {
+		return chunkResult{err: err}
 	}
-	return err
+	return chunkResult{items: checkChunk(recs)}
 }
 
 func checkChunk(recs []Record) []checked {
@@ -205,6 +222,9 @@ func (t *memTree) append(c checked) error {
 	if err != nil {
 		return bad(i, "merkle: %v", err)
 	}
+	if !equalHashes(hs, c.rec.Hashes) {
+		return bad(i, "stored merkle hashes differ from those recomputed (proofs would be wrong)")
+	}
 	t.hashes = append(t.hashes, hs...)
 	t.size++
 	t.last, t.lastTime = c.leaf, c.entry.Time
@@ -222,35 +242,27 @@ func (t *memTree) badPrev(c checked) error {
 	return bad(i, "prev of entry 0 is not the zero hash")
 }
 
-// verifyStoredHashes compares the store's Merkle hashes with the
-// recomputed ones, so that served proofs are right.
-func verifyStoredHashes(ctx context.Context, r Reader, t *memTree) error {
-	next := int64(0)
-	err := r.ReadStoredHashes(ctx, 0, func(index int64, h tlog.Hash) error {
-		if index != next || index >= int64(len(t.hashes)) || h != t.hashes[index] {
-			return bad(entryOfStoredHash(index), "stored merkle hash %d is wrong or out of place", index)
+func equalHashes(a, b []tlog.Hash) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
 		}
-		next++
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-	if next != int64(len(t.hashes)) {
-		return bad(entryOfStoredHash(next), "stored merkle hash %d is missing", next)
-	}
-	return nil
+	return true
 }
 
-// entryOfStoredHash returns the entry whose append stored hash index x.
-func entryOfStoredHash(x int64) int64 {
-	level, n := tlog.SplitStoredHashIndex(x)
-	return (n+1)<<level - 1
+type signedResult struct {
+	checkpoints []Checkpoint
+	err         error
 }
 
-// verifyCheckpoints checks every stored checkpoint against the tree.
-func verifyCheckpoints(ctx context.Context, r Reader, t *memTree, origin string, v note.Verifier) (int, error) {
-	count, latest := 0, int64(0)
+// openCheckpoints reads every stored checkpoint and checks its signature
+// and origin.
+func openCheckpoints(ctx context.Context, r Reader, origin string, v note.Verifier) signedResult {
+	var out []Checkpoint
 	err := r.ReadCheckpoints(ctx, func(sc SignedCheckpoint) error {
 		c, err := OpenCheckpoint(sc.Note, origin, v)
 		switch {
@@ -258,21 +270,29 @@ func verifyCheckpoints(ctx context.Context, r Reader, t *memTree, origin string,
 			return bad(-1, "checkpoint at size %d: %v", sc.Size, err)
 		case c.Size != sc.Size:
 			return bad(-1, "checkpoint stored at size %d says size %d", sc.Size, c.Size)
-		case c.Size > t.size:
-			return bad(t.size, "missing: checkpoint of size %d signed a longer log than the %d entries stored", c.Size, t.size)
+		}
+		out = append(out, c)
+		return nil
+	})
+	return signedResult{checkpoints: out, err: err}
+}
+
+// checkRoots compares every checkpoint's root with the recomputed tree at
+// its size; the latest must cover the whole log.
+func checkRoots(t *memTree, cps []Checkpoint) (int, error) {
+	latest := int64(0)
+	for _, c := range cps {
+		if c.Size > t.size {
+			return 0, bad(t.size, "missing: checkpoint of size %d signed a longer log than the %d entries stored", c.Size, t.size)
 		}
 		root, err := tlog.TreeHash(c.Size, t)
 		if err != nil || root != c.Root {
-			return bad(c.Size-1, "checkpoint of size %d has root %s, entries give %s", c.Size, c.Root, root)
+			return 0, bad(c.Size-1, "checkpoint of size %d has root %s, entries give %s", c.Size, c.Root, root)
 		}
-		count, latest = count+1, c.Size
-		return nil
-	})
-	if err != nil {
-		return 0, err
+		latest = c.Size
 	}
 	if latest != t.size {
 		return 0, bad(latest, "entries %d…%d are not covered by a signed checkpoint", latest, t.size-1)
 	}
-	return count, nil
+	return len(cps), nil
 }

@@ -18,8 +18,8 @@ import (
 type Harness struct {
 	// New returns an empty store that lives until the test ends.
 	New func(t *testing.T) ledger.Store
-	// Exec runs raw SQL against the store's database, with {entries},
-	// {hashes} and {checkpoints} replaced by the store's table names.
+	// Exec runs raw SQL against the store's database, with {entries} and
+	// {checkpoints} replaced by the store's table names.
 	Exec func(t *testing.T, s ledger.Store, sql string) error
 }
 
@@ -120,10 +120,10 @@ func testDuplicateIsConflict(t *testing.T, h Harness) {
 	}
 	second, _ := l.Append(ctx, Event(2))
 	bad := map[string]ledger.Record{
-		"duplicate index":       {Index: 0, Prev: tlog.Hash{}, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
-		"duplicate prev (fork)": {Index: 3, Prev: first.Receipt.LeafHash, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
-		"gap":                   {Index: 4, Prev: second.Receipt.LeafHash, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
-		"dangling prev":         {Index: 3, Prev: tlog.Hash{9}, Leaf: tlog.Hash{1}, Type: "x", Body: []byte("{}")},
+		"duplicate index":       {Index: 0, Prev: tlog.Hash{}, Leaf: tlog.Hash{1}, Hashes: []tlog.Hash{{1}}, Type: "x", Body: []byte("{}")},
+		"duplicate prev (fork)": {Index: 3, Prev: first.Receipt.LeafHash, Leaf: tlog.Hash{1}, Hashes: []tlog.Hash{{1}}, Type: "x", Body: []byte("{}")},
+		"gap":                   {Index: 4, Prev: second.Receipt.LeafHash, Leaf: tlog.Hash{1}, Hashes: []tlog.Hash{{1}}, Type: "x", Body: []byte("{}")},
+		"dangling prev":         {Index: 3, Prev: tlog.Hash{9}, Leaf: tlog.Hash{1}, Hashes: []tlog.Hash{{1}}, Type: "x", Body: []byte("{}")},
 	}
 	for name, rec := range bad {
 		tx, err := s.Begin(ctx)
@@ -151,10 +151,9 @@ func testRollbackLeavesNothing(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := ledger.Record{Index: 1, Prev: first.Receipt.LeafHash, Leaf: tlog.Hash{8}, Type: "x", Body: []byte("{}")}
+	rec := ledger.Record{Index: 1, Prev: first.Receipt.LeafHash, Leaf: tlog.Hash{8}, Hashes: []tlog.Hash{{8}, {9}}, Type: "x", Body: []byte("{}")}
 	steps := []error{
 		tx.AddRecords(ctx, []ledger.Record{rec}),
-		tx.AddHashes(ctx, tlog.StoredHashIndex(0, 1), []tlog.Hash{{8}, {9}}),
 		tx.AddCheckpoint(ctx, ledger.SignedCheckpoint{Size: 2, Note: []byte("x")}),
 		tx.Rollback(),
 	}
@@ -184,8 +183,7 @@ func testUpdateDeleteRefused(t *testing.T, h Harness) {
 	for _, q := range []string{
 		`UPDATE {entries} SET type = 'forged' WHERE idx = 1`,
 		`DELETE FROM {entries} WHERE idx = 2`,
-		`UPDATE {hashes} SET hash = hash WHERE id = 0`,
-		`DELETE FROM {hashes}`,
+		`UPDATE {entries} SET hashes = hashes WHERE idx = 0`,
 		`UPDATE {checkpoints} SET note = note`,
 		`DELETE FROM {checkpoints}`,
 	} {

@@ -8,15 +8,13 @@
 CREATE TABLE ledger_entries (
     idx  INTEGER PRIMARY KEY CHECK (idx >= 0),
     prev BLOB    NOT NULL CHECK (length(prev) = 32),
-    leaf BLOB    NOT NULL CHECK (length(leaf) = 32),
+    -- the tlog stored hashes this entry's append added (see ledger.Record);
+    -- the first is the entry's leaf hash
+    hashes BLOB  NOT NULL CHECK (length(hashes) >= 32 AND length(hashes) % 32 = 0),
     type TEXT    NOT NULL,
     body BLOB    NOT NULL
 );
 CREATE INDEX ledger_entries_type ON ledger_entries (type, idx);
-CREATE TABLE ledger_hashes (
-    id   INTEGER PRIMARY KEY CHECK (id >= 0),
-    hash BLOB    NOT NULL CHECK (length(hash) = 32)
-);
 CREATE TABLE ledger_checkpoints (
     size INTEGER PRIMARY KEY CHECK (size > 0),
     note BLOB    NOT NULL
@@ -25,15 +23,13 @@ CREATE TABLE ledger_checkpoints (
 CREATE TABLE seclog_entries (
     idx  INTEGER PRIMARY KEY CHECK (idx >= 0),
     prev BLOB    NOT NULL CHECK (length(prev) = 32),
-    leaf BLOB    NOT NULL CHECK (length(leaf) = 32),
+    -- the tlog stored hashes this entry's append added (see ledger.Record);
+    -- the first is the entry's leaf hash
+    hashes BLOB  NOT NULL CHECK (length(hashes) >= 32 AND length(hashes) % 32 = 0),
     type TEXT    NOT NULL,
     body BLOB    NOT NULL
 );
 CREATE INDEX seclog_entries_type ON seclog_entries (type, idx);
-CREATE TABLE seclog_hashes (
-    id   INTEGER PRIMARY KEY CHECK (id >= 0),
-    hash BLOB    NOT NULL CHECK (length(hash) = 32)
-);
 CREATE TABLE seclog_checkpoints (
     size INTEGER PRIMARY KEY CHECK (size > 0),
     note BLOB    NOT NULL
@@ -41,21 +37,17 @@ CREATE TABLE seclog_checkpoints (
 
 CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
-CREATE TRIGGER ledger_hashes_no_update BEFORE UPDATE ON ledger_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
-CREATE TRIGGER ledger_hashes_no_delete BEFORE DELETE ON ledger_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER ledger_checkpoints_no_update BEFORE UPDATE ON ledger_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER ledger_checkpoints_no_delete BEFORE DELETE ON ledger_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER seclog_entries_no_update BEFORE UPDATE ON seclog_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER seclog_entries_no_delete BEFORE DELETE ON seclog_entries BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
-CREATE TRIGGER seclog_hashes_no_update BEFORE UPDATE ON seclog_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
-CREATE TRIGGER seclog_hashes_no_delete BEFORE DELETE ON seclog_hashes BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER seclog_checkpoints_no_update BEFORE UPDATE ON seclog_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER seclog_checkpoints_no_delete BEFORE DELETE ON seclog_checkpoints BEGIN SELECT RAISE(ABORT, 'ledger is append-only'); END;
 CREATE TRIGGER ledger_entries_chain BEFORE INSERT ON ledger_entries
 WHEN NEW.prev IS NOT (CASE WHEN NEW.idx = 0 THEN zeroblob(32)
-                           ELSE (SELECT leaf FROM ledger_entries WHERE idx = NEW.idx - 1) END)
+                           ELSE (SELECT substr(hashes, 1, 32) FROM ledger_entries WHERE idx = NEW.idx - 1) END)
 BEGIN SELECT RAISE(ABORT, 'ledger fork: prev is not the leaf hash of the previous entry'); END;
 CREATE TRIGGER seclog_entries_chain BEFORE INSERT ON seclog_entries
 WHEN NEW.prev IS NOT (CASE WHEN NEW.idx = 0 THEN zeroblob(32)
-                           ELSE (SELECT leaf FROM seclog_entries WHERE idx = NEW.idx - 1) END)
+                           ELSE (SELECT substr(hashes, 1, 32) FROM seclog_entries WHERE idx = NEW.idx - 1) END)
 BEGIN SELECT RAISE(ABORT, 'ledger fork: prev is not the leaf hash of the previous entry'); END;
