@@ -1,0 +1,307 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+
+	"qingdan/ledger"
+)
+
+// Catalog publishes, amends and repeals list items as ledger events whose
+// projections keep the list tables in step, and reads those tables.
+type Catalog struct {
+	db  *DB
+	log *ledger.Log
+}
+
+// NewCatalog returns the catalog over db, appending to log.
+func NewCatalog(db *DB, log *ledger.Log) *Catalog { return &Catalog{db: db, log: log} }
+
+// ChangeMeta is what every list change carries: the document that
+// authorises it (依据文号), a note, whether it is major, and when it takes
+// effect.
+type ChangeMeta struct {
+	BasisDoc      string `json:"basis_doc"`
+	ChangeNote    string `json:"change_note"`
+	Major         bool   `json:"major"`
+	EffectiveFrom string `json:"effective_from"`
+}
+
+func (m ChangeMeta) validate() error {
+	f := fieldErrors{}
+	checkRequired(f, "basis_doc", m.BasisDoc)
+	checkRequired(f, "change_note", m.ChangeNote)
+	checkDate(f, "effective_from", m.EffectiveFrom)
+	return f.err()
+}
+
+// Written is the result of a change: the item as now listed and the
+// ledger receipt of the change.
+type Written struct {
+	Item    *Item
+	Receipt *ledger.Receipt
+}
+
+// Publish lists a new item (version 1) on behalf of actor.
+func (c *Catalog) Publish(ctx context.Context, actor string, kind Kind, item json.RawMessage, meta ChangeMeta) (*Written, error) {
+	spec, err := specOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := meta.validate(); err != nil {
+		return nil, err
+	}
+	p, err := spec.parse(item)
+	if err != nil {
+		return nil, err
+	}
+	ev := ListEvent{Kind: kind, Code: p.code, Version: 1, Item: item, BasisDoc: meta.BasisDoc,
+		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: []string{}}
+	return c.append(ctx, actor, "published", p.dept, &ev)
+}
+
+// Amend changes the given fields of an item in force. The code cannot
+// change; an amendment that changes nothing is ErrUnchanged.
+func (c *Catalog) Amend(ctx context.Context, actor string, kind Kind, code string, changes map[string]json.RawMessage, meta ChangeMeta) (*Written, error) {
+	spec, err := specOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := meta.validate(); err != nil {
+		return nil, err
+	}
+	cur, err := c.Get(ctx, kind, code)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status != StatusInForce {
+		return nil, fmt.Errorf("%w: %s %s is repealed", ErrNotInForce, kind, code)
+	}
+	merged, changed, err := mergeChanges(cur.Raw, changes)
+	if err != nil {
+		return nil, err
+	}
+	p, err := spec.parse(merged)
+	if err != nil {
+		return nil, err
+	}
+	if p.code != code {
+		return nil, &ValidationError{Fields: map[string]string{"code": "the code of a listed item cannot change"}}
+	}
+	ev := ListEvent{Kind: kind, Code: code, Version: cur.Version + 1, Item: merged, BasisDoc: meta.BasisDoc,
+		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: changed}
+	return c.append(ctx, actor, "amended", p.dept, &ev)
+}
+
+// Repeal takes an item off the list (取消); it stays visible with its
+// history.
+func (c *Catalog) Repeal(ctx context.Context, actor string, kind Kind, code string, meta ChangeMeta) (*Written, error) {
+	if _, err := specOf(kind); err != nil {
+		return nil, err
+	}
+	if err := meta.validate(); err != nil {
+		return nil, err
+	}
+	cur, err := c.Get(ctx, kind, code)
+	if err != nil {
+		return nil, err
+	}
+	ev := ListEvent{Kind: kind, Code: code, Version: cur.Version + 1, Item: cur.Raw, BasisDoc: meta.BasisDoc,
+		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: []string{"status"}}
+	return c.append(ctx, actor, "repealed", cur.Dept, &ev)
+}
+
+// mergeChanges applies field changes to an item's JSON and returns the new
+// item with the names of the fields whose value really changed.
+func mergeChanges(item json.RawMessage, changes map[string]json.RawMessage) (json.RawMessage, []string, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(item, &fields); err != nil {
+		return nil, nil, err
+	}
+	var changed []string
+	for k, v := range changes {
+		old, known := fields[k]
+		if !known {
+			return nil, nil, &ValidationError{Fields: map[string]string{k: "no such field"}}
+		}
+		if !sameJSON(old, v) {
+			changed = append(changed, k)
+		}
+		fields[k] = v
+	}
+	if len(changed) == 0 {
+		return nil, nil, ErrUnchanged
+	}
+	sort.Strings(changed)
+	merged, err := json.Marshal(fields)
+	return merged, changed, err
+}
+
+func sameJSON(a, b json.RawMessage) bool {
+	ca, err1 := ledger.CanonicalJSON(a)
+	cb, err2 := ledger.CanonicalJSON(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ca, cb)
+}
+
+// append writes the event with its projection and returns the new row.
+func (c *Catalog) append(ctx context.Context, actor, action, dept string, ev *ListEvent) (*Written, error) {
+	canon, err := ledger.CanonicalJSON(ev.Item)
+	if err != nil {
+		return nil, &ValidationError{Fields: map[string]string{"item": err.Error()}}
+	}
+	ev.Item = canon
+	app, err := c.log.Append(ctx, ledger.Event{Type: string(ev.Kind) + "." + action, Actor: actor, Dept: dept,
+		Data: ev, Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+			return Project(ctx, GormTx(tx), e)
+		}})
+	if err != nil {
+		return nil, err
+	}
+	item, err := c.Get(ctx, ev.Kind, ev.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &Written{Item: item, Receipt: app.Receipt}, nil
+}
+
+// Item is a listed item as the tables hold it.
+type Item struct {
+	Kind        Kind
+	Code        string
+	Dept        string
+	Status      string
+	Version     int
+	LedgerIndex int64
+	Raw         json.RawMessage // the item's JSON as the ledger recorded it
+}
+
+// MarshalJSON serves the item's own fields plus status, version and the
+// ledger index of its current version.
+func (it *Item) MarshalJSON() ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(it.Raw, &fields); err != nil {
+		return nil, err
+	}
+	fields["status"], _ = json.Marshal(it.Status)
+	fields["version"], _ = json.Marshal(it.Version)
+	fields["ledger_index"], _ = json.Marshal(it.LedgerIndex)
+	if it.Kind == KindResponsibility {
+		fields["code"], _ = json.Marshal(it.Code)
+	}
+	return json.Marshal(fields)
+}
+
+// Get reads one item; ErrNotFound if it was never listed.
+func (c *Catalog) Get(ctx context.Context, kind Kind, code string) (*Item, error) {
+	spec, err := specOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	dept := "dept"
+	if kind == KindDepartment {
+		dept = "''"
+	}
+	var r itemRow
+	res := c.db.Reader.WithContext(ctx).Raw(`SELECT code, `+dept+` AS dept, status, version, ledger_index, item FROM `+
+		spec.table+` WHERE code = ?`, code).Scan(&r)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, fmt.Errorf("%w: %s %s", ErrNotFound, kind, code)
+	}
+	return r.item(kind), nil
+}
+
+type itemRow struct {
+	Code        string
+	Dept        string
+	Status      string
+	Version     int
+	LedgerIndex int64
+	Item        string
+}
+
+func (r itemRow) item(kind Kind) *Item {
+	return &Item{Kind: kind, Code: r.Code, Dept: r.Dept, Status: r.Status, Version: r.Version,
+		LedgerIndex: r.LedgerIndex, Raw: json.RawMessage(r.Item)}
+}
+
+// Version is one version of an item in its history.
+type Version struct {
+	Version       int             `json:"version"`
+	LedgerIndex   int64           `json:"ledger_index"`
+	Type          string          `json:"type"`
+	Time          string          `json:"time"`
+	BasisDoc      string          `json:"basis_doc"`
+	ChangeNote    string          `json:"change_note"`
+	Major         bool            `json:"major"`
+	EffectiveFrom string          `json:"effective_from"`
+	Changed       []string        `json:"changed"`
+	Diff          []FieldChange   `json:"diff"`
+	Item          json.RawMessage `json:"-"`
+}
+
+// FieldChange is one field's value before and after a version.
+type FieldChange struct {
+	Field  string          `json:"field"`
+	Before json.RawMessage `json:"before"`
+	After  json.RawMessage `json:"after"`
+}
+
+// History lists every version of an item, oldest first, each with its
+// difference from the one before.
+func (c *Catalog) History(ctx context.Context, kind Kind, code string) ([]Version, error) {
+	var rows []struct {
+		Version       int
+		LedgerIndex   int64
+		Type          string
+		Time          string
+		BasisDoc      string
+		ChangeNote    string
+		Major         bool
+		EffectiveFrom string
+		Changed       string
+		Item          string
+	}
+	err := c.db.Reader.WithContext(ctx).Raw(`SELECT version, ledger_index, type, time, basis_doc, change_note, major,
+		effective_from, changed, item FROM item_versions WHERE kind = ? AND code = ? ORDER BY version`, kind, code).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Version, len(rows))
+	for i, r := range rows {
+		out[i] = Version{Version: r.Version, LedgerIndex: r.LedgerIndex, Type: r.Type, Time: r.Time,
+			BasisDoc: r.BasisDoc, ChangeNote: r.ChangeNote, Major: r.Major, EffectiveFrom: r.EffectiveFrom,
+			Item: json.RawMessage(r.Item)}
+		json.Unmarshal([]byte(r.Changed), &out[i].Changed)
+		if i > 0 {
+			out[i].Diff = diffFields(out[i-1].Item, out[i].Item, out[i].Changed)
+		}
+	}
+	return out, nil
+}
+
+func diffFields(before, after json.RawMessage, fields []string) []FieldChange {
+	var b, a map[string]json.RawMessage
+	json.Unmarshal(before, &b)
+	json.Unmarshal(after, &a)
+	out := []FieldChange{}
+	for _, f := range fields {
+		if _, ok := a[f]; ok || slices.Contains(fields, f) {
+			out = append(out, FieldChange{Field: f, Before: orNull(b[f]), After: orNull(a[f])})
+		}
+	}
+	return out
+}
+
+func orNull(r json.RawMessage) json.RawMessage {
+	if r == nil {
+		return json.RawMessage("null")
+	}
+	return r
+}

@@ -1,0 +1,152 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"sort"
+
+	"qingdan/ledger"
+)
+
+// Difference is one disagreement between the live projections and those
+// rebuilt from the ledger.
+type Difference struct {
+	Table string
+	Key   string
+	Field string // "" when the whole row is missing on one side
+	Live  any
+	Want  any // what the ledger gives
+}
+
+func (d Difference) String() string {
+	if d.Field == "" {
+		return fmt.Sprintf("%s %s: live %v, ledger %v", d.Table, d.Key, d.Live, d.Want)
+	}
+	return fmt.Sprintf("%s %s: field %s is %v, the ledger gives %v", d.Table, d.Key, d.Field, d.Live, d.Want)
+}
+
+// projectionTables are the tables Project writes, with their keys.
+var projectionTables = []struct{ table, key string }{
+	{"departments", "code"}, {"powers", "code"}, {"responsibilities", "code"}, {"services", "code"},
+	{"item_versions", "ledger_index"},
+}
+
+// CheckProjections replays the ledger in r into a scratch database and
+// compares every projection table with live, returning the differences.
+func CheckProjections(ctx context.Context, r ledger.Reader, live *DB) ([]Difference, error) {
+	dir, err := os.MkdirTemp("", "qingdan-replay-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	scratch, err := OpenSQLite(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer scratch.Close()
+	if err := Replay(ctx, r, scratch); err != nil {
+		return nil, err
+	}
+	var diffs []Difference
+	for _, t := range projectionTables {
+		d, err := compareTable(ctx, live, scratch, t.table, t.key)
+		if err != nil {
+			return nil, err
+		}
+		diffs = append(diffs, d...)
+	}
+	return diffs, nil
+}
+
+// Replay applies every entry of r to the projections of db, in batches of
+// one transaction each.
+func Replay(ctx context.Context, r ledger.Reader, db *DB) error {
+	const batch = 2000
+	var entries []*ledger.Entry
+	flush := func() error {
+		tx := db.Writer.WithContext(ctx).Begin()
+		for _, e := range entries {
+			if err := Project(ctx, tx, e); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("data: replay entry %d: %w", e.Index, err)
+			}
+		}
+		entries = entries[:0]
+		return tx.Commit().Error
+	}
+	err := r.ReadRecords(ctx, 0, -1, func(rec ledger.Record) error {
+		e, err := ledger.Decode(rec.Body)
+		if err != nil {
+			return fmt.Errorf("data: replay entry %d: %w", rec.Index, err)
+		}
+		if entries = append(entries, e); len(entries) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// compareTable compares two tables row by row and column by column.
+func compareTable(ctx context.Context, live, want *DB, table, key string) ([]Difference, error) {
+	a, err := readTable(ctx, live, table, key)
+	if err != nil {
+		return nil, err
+	}
+	b, err := readTable(ctx, want, table, key)
+	if err != nil {
+		return nil, err
+	}
+	var diffs []Difference
+	for k, rowA := range a {
+		rowB, ok := b[k]
+		if !ok {
+			diffs = append(diffs, Difference{Table: table, Key: k, Live: "present", Want: "absent"})
+			continue
+		}
+		diffs = append(diffs, compareRows(table, k, rowA, rowB)...)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			diffs = append(diffs, Difference{Table: table, Key: k, Live: "absent", Want: "present"})
+		}
+	}
+	sort.Slice(diffs, func(i, j int) bool {
+		return diffs[i].Table+diffs[i].Key+diffs[i].Field < diffs[j].Table+diffs[j].Key+diffs[j].Field
+	})
+	return diffs, nil
+}
+
+func compareRows(table, key string, a, b map[string]any) []Difference {
+	var out []Difference
+	for col, va := range a {
+		if vb := b[col]; !reflect.DeepEqual(va, vb) {
+			out = append(out, Difference{Table: table, Key: key, Field: col, Live: printable(va), Want: printable(vb)})
+		}
+	}
+	return out
+}
+
+func printable(v any) any {
+	if b, ok := v.([]byte); ok {
+		return string(b)
+	}
+	return v
+}
+
+func readTable(ctx context.Context, db *DB, table, key string) (map[string]map[string]any, error) {
+	var rows []map[string]any
+	if err := db.Reader.WithContext(ctx).Table(table).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]any, len(rows))
+	for _, r := range rows {
+		out[fmt.Sprint(r[key])] = r
+	}
+	return out, nil
+}
