@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"qingdan/data"
 	"qingdan/ledger"
 )
 
@@ -16,6 +17,8 @@ type Problem struct {
 	Title  string `json:"title"`
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
+	// Errors names each bad field (an extension member).
+	Errors map[string]string `json:"errors,omitempty"`
 }
 
 // badRequest is a client error with a message safe to show.
@@ -33,13 +36,15 @@ func statusOf(err error) (int, bool) {
 	var fe *fiber.Error
 	var br *badRequest
 	switch {
-	case errors.As(err, &br), errors.Is(err, ledger.ErrInvalid):
+	case errors.As(err, new(*data.ValidationError)), errors.Is(err, data.ErrNotInForce), errors.Is(err, data.ErrUnchanged):
+		return http.StatusUnprocessableEntity, true
+	case errors.As(err, &br), errors.Is(err, ledger.ErrInvalid), errors.Is(err, data.ErrInvalid):
 		return http.StatusBadRequest, true
 	case errors.As(err, &fe):
 		return fe.Code, fe.Code < 500
-	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, errNotFound):
+	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, errNotFound), errors.Is(err, data.ErrNotFound):
 		return http.StatusNotFound, true
-	case errors.Is(err, ledger.ErrConflict):
+	case errors.Is(err, ledger.ErrConflict), errors.Is(err, data.ErrConflict):
 		return http.StatusConflict, true
 	case errors.Is(err, ledger.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, true
@@ -52,6 +57,10 @@ func statusOf(err error) (int, bool) {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, show := statusOf(err)
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
+	var ve *data.ValidationError
+	if errors.As(err, &ve) {
+		p.Errors = ve.Fields
+	}
 	if show {
 		p.Detail = err.Error()
 	} else {

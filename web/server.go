@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"qingdan/data"
 	"qingdan/ledger"
 )
 
@@ -16,6 +17,11 @@ import (
 type Config struct {
 	// Ledger is the public log.
 	Ledger *ledger.Log
+	// Catalog is the three lists.
+	Catalog *data.Catalog
+	// EditorToken, if set, is the bearer token that lets a caller edit the
+	// lists over HTTP (an interim check until roles land).
+	EditorToken string
 	// Ready reports whether the service can take traffic (database
 	// reachable, schema current, key loaded); nil means always ready.
 	Ready func(ctx context.Context) error

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"qingdan/data"
+	"qingdan/data/demo"
 	"qingdan/ledger"
 	"qingdan/web"
 )
@@ -17,8 +19,9 @@ import (
 type serveFlags struct {
 	addr string
 	storageConfig
-	demo      bool
-	logFormat string
+	demo        bool
+	logFormat   string
+	editorToken string
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -30,6 +33,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
 	fs.BoolVar(&f.demo, "demo", false, "seed a demo county into an empty data folder")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.editorToken, "editor-token", "", "bearer token that allows list editing over HTTP until roles land (empty: off)")
 	return f, parseFlags(fs, args, stderr)
 }
 
@@ -51,23 +55,32 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.close()
-	if err := genesis(ctx, st); err != nil {
+	fresh, err := genesis(ctx, st)
+	if err != nil {
 		return err
 	}
-	srv := web.New(web.Config{Ledger: st.log, Logger: logger, Ready: st.ready})
+	catalog := data.NewCatalog(st.db, st.log)
+	if f.demo && fresh {
+		fmt.Fprintln(stdout, "seeding the demo county 清江县 through the ledger …")
+		if err := demo.Seed(ctx, catalog); err != nil {
+			return err
+		}
+	}
+	srv := web.New(web.Config{Ledger: st.log, Catalog: catalog, Logger: logger, Ready: st.ready, EditorToken: f.editorToken})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)
 }
 
 // genesis writes the first entry of an empty ledger: the log's origin and
-// verifier key, so that the key is itself on the record.
-func genesis(ctx context.Context, st *storage) error {
+// verifier key, so that the key is itself on the record. It reports whether
+// the ledger was empty.
+func genesis(ctx context.Context, st *storage) (bool, error) {
 	if _, err := st.log.Store().LatestCheckpoint(ctx); !errors.Is(err, ledger.ErrNotFound) {
-		return err
+		return false, err
 	}
 	_, err := st.log.Append(ctx, ledger.Event{Type: "log.created", Actor: "system",
 		Data: map[string]string{"origin": st.log.Origin(), "verifier_key": st.key.VerifierKey}})
-	return err
+	return err == nil, err
 }
 
 func (st *storage) ready(ctx context.Context) error {

@@ -1,0 +1,205 @@
+package web
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qingdan/data"
+)
+
+// listQuery reads the common list parameters.
+func listQuery(c *fiber.Ctx, kind data.Kind) (data.ListQuery, error) {
+	page, err := queryInt(c, "page", 1, 1, 1<<31)
+	if err != nil {
+		return data.ListQuery{}, err
+	}
+	perPage, err := queryInt(c, "per_page", 20, 1, data.MaxPerPage)
+	if err != nil {
+		return data.ListQuery{}, err
+	}
+	hot := c.Query("hot")
+	if hot != "" && hot != "0" && hot != "1" && hot != "true" && hot != "false" {
+		return data.ListQuery{}, badRequestf("query parameter \"hot\" must be 1 or 0, got %q", hot)
+	}
+	q := data.ListQuery{Kind: kind, Dept: c.Query("dept"), Category: c.Query("category"),
+		Status: c.Query("status"), Audience: c.Query("audience"), Theme: c.Query("theme"),
+		Hot: hot == "1" || hot == "true", Q: strings.TrimSpace(c.Query("q")), Page: int(page), PerPage: int(perPage)}
+	if q.Status != "" && q.Status != data.StatusInForce && q.Status != data.StatusRepealed {
+		return q, badRequestf("status must be in_force or repealed, got %q", q.Status)
+	}
+	if len([]rune(q.Q)) > 100 {
+		return q, badRequestf("search text is longer than 100 characters")
+	}
+	return q, nil
+}
+
+// listHandler serves GET /api/v1/<list>.
+func (s *Server) listHandler(kind data.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		q, err := listQuery(c, kind)
+		if err != nil {
+			return err
+		}
+		page, err := s.cfg.Catalog.List(c.UserContext(), q)
+		if err != nil {
+			return err
+		}
+		return c.JSON(page)
+	}
+}
+
+// itemHandler serves GET /api/v1/<list>/:code.
+func (s *Server) itemHandler(kind data.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		item, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
+		if err != nil {
+			return err
+		}
+		history, err := s.cfg.Catalog.History(c.UserContext(), kind, item.Code)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"item": item, "history": history})
+	}
+}
+
+// powerDetail serves GET /api/v1/powers/:code: the item with its
+// responsibilities (stage duties), services and version history.
+func (s *Server) powerDetail(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	item, err := s.cfg.Catalog.Get(ctx, data.KindPower, c.Params("code"))
+	if err != nil {
+		return err
+	}
+	out := map[string]any{}
+	raw, _ := json.Marshal(item)
+	json.Unmarshal(raw, &out)
+	resp, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindResponsibility, PowerOf: item.Code, PerPage: data.MaxPerPage})
+	if err != nil {
+		return err
+	}
+	services, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, PowerOf: item.Code, PerPage: data.MaxPerPage})
+	if err != nil {
+		return err
+	}
+	history, err := s.cfg.Catalog.History(ctx, data.KindPower, item.Code)
+	if err != nil {
+		return err
+	}
+	out["responsibilities"], out["services"], out["history"] = resp.Items, services.Items, history
+	return c.JSON(out)
+}
+
+// metaKeys are the members of a write body that describe the change, not
+// the item.
+var metaKeys = []string{"basis_doc", "change_note", "major", "effective_from"}
+
+// splitBody separates a flat write body into the item's fields and the
+// change's metadata (依据文号, note, major, effective date). effective_from
+// stays among the fields too, for items that carry it.
+func splitBody(c *fiber.Ctx) (map[string]json.RawMessage, data.ChangeMeta, error) {
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(c.Body(), &body); err != nil || body == nil {
+		return nil, data.ChangeMeta{}, badRequestf("the body must be a JSON object")
+	}
+	var meta data.ChangeMeta
+	metaJSON, _ := json.Marshal(pick(body, metaKeys))
+	if err := json.Unmarshal(metaJSON, &meta); err != nil {
+		return nil, meta, badRequestf("basis_doc, change_note and effective_from are strings, major is true or false")
+	}
+	for _, k := range metaKeys[:3] {
+		delete(body, k)
+	}
+	return body, meta, nil
+}
+
+func pick(m map[string]json.RawMessage, keys []string) map[string]json.RawMessage {
+	out := map[string]json.RawMessage{}
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// publishHandler serves POST /api/v1/<list>.
+func (s *Server) publishHandler(kind data.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		fields, meta, err := splitBody(c)
+		if err != nil {
+			return err
+		}
+		if kind == data.KindService || kind == data.KindResponsibility || kind == data.KindDepartment {
+			delete(fields, "effective_from")
+		}
+		item, _ := json.Marshal(fields)
+		w, err := s.cfg.Catalog.Publish(c.UserContext(), editorOf(c), kind, item, meta)
+		if err != nil {
+			return err
+		}
+		return c.Status(fiber.StatusCreated).JSON(fiber.Map{"item": w.Item, "receipt": w.Receipt})
+	}
+}
+
+// amendHandler serves PUT /api/v1/<list>/:code with only the fields to
+// change.
+func (s *Server) amendHandler(kind data.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		fields, meta, err := splitBody(c)
+		if err != nil {
+			return err
+		}
+		if kind != data.KindPower {
+			delete(fields, "effective_from")
+		}
+		w, err := s.cfg.Catalog.Amend(c.UserContext(), editorOf(c), kind, c.Params("code"), fields, meta)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"item": w.Item, "receipt": w.Receipt})
+	}
+}
+
+// repealHandler serves POST /api/v1/<list>/:code/repeal.
+func (s *Server) repealHandler(kind data.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, meta, err := splitBody(c)
+		if err != nil {
+			return err
+		}
+		w, err := s.cfg.Catalog.Repeal(c.UserContext(), editorOf(c), kind, c.Params("code"), meta)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"item": w.Item, "receipt": w.Receipt})
+	}
+}
+
+// editorActor is who list changes are recorded as until identities land.
+const editorActor = "editor.token"
+
+func editorOf(c *fiber.Ctx) string {
+	if u, ok := c.Locals("actor").(string); ok && u != "" {
+		return u
+	}
+	return editorActor
+}
+
+// requireEditor is the interim check on list writes until the roles issue
+// puts them behind Casbin: a bearer token configured by the operator.
+// Without one configured, list editing over HTTP is off.
+func (s *Server) requireEditor(c *fiber.Ctx) error {
+	if s.cfg.EditorToken == "" {
+		return fiber.NewError(fiber.StatusForbidden, "list editing over HTTP is not enabled on this server")
+	}
+	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.EditorToken)) != 1 {
+		return fiber.NewError(fiber.StatusUnauthorized, "a list editor's bearer token is required")
+	}
+	c.Locals("actor", editorActor)
+	return c.Next()
+}
