@@ -59,7 +59,7 @@ func (c *Catalog) Publish(ctx context.Context, actor string, kind Kind, item jso
 	if err != nil {
 		return nil, err
 	}
-	ev := ListEvent{Kind: kind, Code: p.code, Version: 1, Item: item, BasisDoc: meta.BasisDoc,
+	ev := ListEvent{Kind: kind, Code: p.code, Version: 1, Item: p.item, BasisDoc: meta.BasisDoc,
 		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: []string{}}
 	return c.append(ctx, actor, "published", p.dept, &ev)
 }
@@ -92,7 +92,7 @@ func (c *Catalog) Amend(ctx context.Context, actor string, kind Kind, code strin
 	if p.code != code {
 		return nil, &ValidationError{Fields: map[string]string{"code": "the code of a listed item cannot change"}}
 	}
-	ev := ListEvent{Kind: kind, Code: code, Version: cur.Version + 1, Item: merged, BasisDoc: meta.BasisDoc,
+	ev := ListEvent{Kind: kind, Code: code, Version: cur.Version + 1, Item: p.item, BasisDoc: meta.BasisDoc,
 		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: changed}
 	return c.append(ctx, actor, "amended", p.dept, &ev)
 }

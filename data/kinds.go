@@ -30,6 +30,7 @@ type kindSpec struct {
 
 // parsed is a validated item ready for its row.
 type parsed struct {
+	item    json.RawMessage // the item re-encoded with every field
 	code    string
 	dept    string // "" for departments
 	powerOf string // responsibility: its power; service: the power it implements
@@ -59,7 +60,7 @@ func parseDepartment(raw json.RawMessage) (parsed, error) {
 	if err := d.Validate(); err != nil {
 		return parsed{}, err
 	}
-	return parsed{code: d.Code, columns: map[string]any{"name": d.Name}}, nil
+	return parsed{item: mustMarshal(d), code: d.Code, columns: map[string]any{"name": d.Name}}, nil
 }
 
 func parsePower(raw json.RawMessage) (parsed, error) {
@@ -70,7 +71,7 @@ func parsePower(raw json.RawMessage) (parsed, error) {
 	if err := p.Validate(); err != nil {
 		return parsed{}, err
 	}
-	return parsed{code: p.Code, dept: p.Dept, columns: map[string]any{
+	return parsed{item: mustMarshal(p), code: p.Code, dept: p.Dept, columns: map[string]any{
 		"name": p.Name, "category": p.Category, "dept": p.Dept, "search": powerSearch(&p)}}, nil
 }
 
@@ -82,7 +83,7 @@ func parseResponsibility(raw json.RawMessage) (parsed, error) {
 	if err := r.Validate(); err != nil {
 		return parsed{}, err
 	}
-	return parsed{code: r.PowerCode, dept: r.Dept, powerOf: r.PowerCode, columns: map[string]any{
+	return parsed{item: mustMarshal(r), code: r.PowerCode, dept: r.Dept, powerOf: r.PowerCode, columns: map[string]any{
 		"dept": r.Dept, "search": responsibilitySearch(&r)}}, nil
 }
 
@@ -94,7 +95,7 @@ func parseService(raw json.RawMessage) (parsed, error) {
 	if err := s.Validate(); err != nil {
 		return parsed{}, err
 	}
-	return parsed{code: s.Code, dept: s.Dept, powerOf: s.PowerCode, columns: map[string]any{
+	return parsed{item: mustMarshal(s), code: s.Code, dept: s.Dept, powerOf: s.PowerCode, columns: map[string]any{
 		"name": s.Name, "audience": s.Audience, "theme": s.Theme, "hot": s.Hot, "dept": s.Dept,
 		"power_code": s.PowerCode, "category": s.Category,
 		"search": searchText(s.Name, s.Code, s.Theme)}}, nil
@@ -120,4 +121,13 @@ func responsibilitySearch(r *Responsibility) string {
 		parts = append(parts, s.Content, s.Basis)
 	}
 	return searchText(append(parts, r.Accountability...)...)
+}
+
+// mustMarshal encodes a validated item; plain structs cannot fail.
+func mustMarshal(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -61,6 +61,9 @@ func projectList(ctx context.Context, tx *gorm.DB, e *ledger.Entry, ev *ListEven
 	if p.code != ev.Code {
 		return fmt.Errorf("%w: event code %q, item code %q", ErrInvalid, ev.Code, p.code)
 	}
+	if !sameJSON(p.item, ev.Item) {
+		return fmt.Errorf("%w: entry %d: the item is not in normal form (every field, no other)", ErrInvalid, e.Index)
+	}
 	cur, err := currentRow(tx, spec.table, p.code)
 	if err != nil {
 		return err

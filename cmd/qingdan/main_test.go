@@ -144,3 +144,29 @@ func TestFlagsFromEnvironment(t *testing.T) {
 		t.Fatalf("verify with QINGDAN_DATA: exit %d: %s", code, out)
 	}
 }
+
+func TestDemoServeAndVerifyCatchesAlteredList(t *testing.T) {
+	dir := t.TempDir()
+	serveFor(t, []string{"--data", dir, "--demo"}, func(base string) {
+		resp, err := http.Get(base + "/api/v1/powers?category=XK")
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET powers: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	})
+	if code, out := runCmd("verify", "--data", dir); code != exitOK || !strings.Contains(out, "lists match the ledger") {
+		t.Fatalf("verify of the demo: exit %d: %s", code, out)
+	}
+	db, err := sql.Open("sqlite3", filepath.Join(dir, data.DBFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE powers SET category = 'QT' WHERE code = 'XK-SCJG-001'`); err != nil {
+		t.Fatal(err)
+	}
+	code, out := runCmd("verify", "--data", dir)
+	if code != exitTampered || !strings.Contains(out, "powers XK-SCJG-001: field category is QT, the ledger gives XK") {
+		t.Fatalf("verify of an altered list: exit %d: %s", code, out)
+	}
+}

@@ -1,0 +1,183 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"qingdan/data"
+	"qingdan/data/demo"
+	"qingdan/ledger"
+	"qingdan/ledger/storetest"
+)
+
+const testToken = "test-editor-token"
+
+// newDemoServer serves the demo county from a real SQLite database.
+func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
+	t.Helper()
+	db, err := data.OpenSQLite(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store, _ := data.NewLedgerStore(db, data.MainLog)
+	l := storetest.NewLog(t, store)
+	cat := data.NewCatalog(db, l)
+	if err := demo.Seed(context.Background(), cat); err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Ledger: l, Catalog: cat, EditorToken: testToken}), l
+}
+
+func send(t *testing.T, s *Server, method, path, token string, body any) (int, []byte) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req := httptest.NewRequest(method, path, r)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, out
+}
+
+type pageJSON struct {
+	Items   []map[string]any `json:"items"`
+	Total   int              `json:"total"`
+	Page    int              `json:"page"`
+	PerPage int              `json:"per_page"`
+}
+
+func TestListsAPI(t *testing.T) {
+	s, _ := newDemoServer(t)
+	cases := []struct {
+		path     string
+		minTotal int
+		check    func(map[string]any) bool
+	}{
+		{"/api/v1/departments", 10, func(m map[string]any) bool { return m["name_en"] != "" }},
+		{"/api/v1/powers?category=CF", 5, func(m map[string]any) bool { return m["category"] == "CF" }},
+		{"/api/v1/powers?dept=scjg", 5, func(m map[string]any) bool { return m["dept"] == "scjg" }},
+		{"/api/v1/powers?status=repealed", 1, func(m map[string]any) bool { return m["status"] == "repealed" }},
+		{"/api/v1/powers?q=" + url.QueryEscape("食品"), 1, func(m map[string]any) bool { return true }},
+		{"/api/v1/powers?q=" + url.QueryEscape("行政许可法"), 1, func(m map[string]any) bool { return true }},
+		{"/api/v1/responsibilities?dept=gaj", 1, func(m map[string]any) bool { return m["dept"] == "gaj" }},
+		{"/api/v1/services?audience=legal_person", 30, func(m map[string]any) bool { return m["audience"] == "legal_person" }},
+		{"/api/v1/services?hot=1", 10, func(m map[string]any) bool { return m["hot"] == true }},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			var p pageJSON
+			getJSON(t, s, c.path, &p)
+			if p.Total < c.minTotal || len(p.Items) == 0 || p.Page != 1 || p.PerPage != 20 {
+				t.Fatalf("total %d, %d items, page %d/%d; want at least %d", p.Total, len(p.Items), p.Page, p.PerPage, c.minTotal)
+			}
+			for _, it := range p.Items {
+				if !c.check(it) {
+					t.Fatalf("item %v does not match the filter", it["code"])
+				}
+			}
+		})
+	}
+	var detail map[string]any
+	getJSON(t, s, "/api/v1/powers/XK-SCJG-001", &detail)
+	for _, k := range []string{"code", "name", "category", "dept", "status", "legal_limit", "promised_limit", "basis", "responsibilities", "services", "history"} {
+		if _, ok := detail[k]; !ok {
+			t.Errorf("power detail has no %q", k)
+		}
+	}
+}
+
+func TestListsAPIBadInput(t *testing.T) {
+	s, _ := newDemoServer(t)
+	for path, want := range map[string]int{
+		"/api/v1/powers?per_page=101":     400,
+		"/api/v1/powers?page=0":           400,
+		"/api/v1/powers?status=gone":      400,
+		"/api/v1/powers?hot=1":            422,
+		"/api/v1/services?hot=maybe":      400,
+		"/api/v1/powers/NO-SUCH-ITEM":     404,
+		"/api/v1/departments?category=XK": 422,
+	} {
+		if status, body := send(t, s, "GET", path, "", nil); status != want {
+			t.Errorf("GET %s: %d, want %d: %s", path, status, want, body)
+		}
+	}
+}
+
+func TestListEditingOverHTTP(t *testing.T) {
+	s, l := newDemoServer(t)
+	item := map[string]any{"code": "XK-TEST-001", "name": "测试许可", "category": "XK", "dept": "scjg",
+		"legal_limit": 20, "promised_limit": 5, "basis": []any{map[string]any{"law": "《中华人民共和国行政许可法》"}},
+		"basis_doc": "清编办〔2026〕9号", "change_note": "新增", "major": true}
+	if status, _ := send(t, s, "POST", "/api/v1/powers", "", item); status != 401 {
+		t.Fatalf("publish without token: %d, want 401", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/powers", "wrong", item); status != 401 {
+		t.Fatalf("publish with a wrong token: %d, want 401", status)
+	}
+	status, body := send(t, s, "POST", "/api/v1/powers", testToken, item)
+	if status != 201 {
+		t.Fatalf("publish: %d %s", status, body)
+	}
+	var w struct {
+		Item    map[string]any `json:"item"`
+		Receipt ledger.Receipt `json:"receipt"`
+	}
+	json.Unmarshal(body, &w)
+	if _, err := ledger.VerifyReceipt(&w.Receipt, nil, l.Origin(), l.Key().Verifier); err != nil || w.Item["version"] != 1.0 {
+		t.Fatalf("receipt %v, item %v", err, w.Item)
+	}
+	amend := map[string]any{"promised_limit": 3, "basis_doc": "清编办〔2026〕10号", "change_note": "减时限", "major": false}
+	if status, body := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", testToken, amend); status != 200 || !strings.Contains(string(body), `"version":2`) {
+		t.Fatalf("amend: %d %s", status, body)
+	}
+	bad := map[string]any{"promised_limit": 30, "consult_phone": "1", "complaint_phone": "1", "basis_doc": "x", "change_note": "y"}
+	status, body = send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", testToken, bad)
+	var p Problem
+	json.Unmarshal(body, &p)
+	if status != 422 || p.Errors["promised_limit"] == "" || p.Errors["complaint_phone"] == "" {
+		t.Fatalf("invalid amendment: %d %s", status, body)
+	}
+	repeal := map[string]any{"basis_doc": "清编办〔2026〕11号", "change_note": "取消"}
+	if status, body := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", testToken, repeal); status != 200 {
+		t.Fatalf("repeal: %d %s", status, body)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", testToken, repeal); status != 422 {
+		t.Fatalf("repeal twice: %d, want 422", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/powers", testToken, item); status != 409 {
+		t.Fatalf("publish an existing code: %d, want 409", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/powers", testToken, "not an object"); status != 400 {
+		t.Fatalf("publish a string: %d, want 400", status)
+	}
+	var detail map[string]any
+	getJSON(t, s, "/api/v1/powers/XK-TEST-001", &detail)
+	if h := detail["history"].([]any); len(h) != 3 || detail["status"] != "repealed" {
+		t.Fatalf("history %d versions, status %v; want 3 and repealed", len(h), detail["status"])
+	}
+}
+
+func TestListEditingOffWithoutToken(t *testing.T) {
+	s, _ := newDemoServer(t)
+	s.cfg.EditorToken = ""
+	if status, _ := send(t, s, "POST", "/api/v1/powers", "anything", map[string]any{}); status != 403 {
+		t.Fatalf("editing with no token configured: %d, want 403", status)
+	}
+}
