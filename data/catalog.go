@@ -14,8 +14,9 @@ import (
 // Catalog publishes, amends and repeals list items as ledger events whose
 // projections keep the list tables in step, and reads those tables.
 type Catalog struct {
-	db  *DB
-	log *ledger.Log
+	db    *DB
+	log   *ledger.Log
+	index listIndex
 }
 
 // NewCatalog returns the catalog over db, appending to log.
@@ -161,6 +162,7 @@ func (c *Catalog) append(ctx context.Context, actor, action, dept string, ev *Li
 	if err != nil {
 		return nil, err
 	}
+	c.advance(app.Entry.Index)
 	item, err := c.Get(ctx, ev.Kind, ev.Code)
 	if err != nil {
 		return nil, err
@@ -177,11 +179,15 @@ type Item struct {
 	Version     int
 	LedgerIndex int64
 	Raw         json.RawMessage // the item's JSON as the ledger recorded it
+	encoded     []byte          // MarshalJSON's result, cached by the list index
 }
 
 // MarshalJSON serves the item's own fields plus status, version and the
 // ledger index of its current version.
 func (it *Item) MarshalJSON() ([]byte, error) {
+	if it.encoded != nil {
+		return it.encoded, nil
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(it.Raw, &fields); err != nil {
 		return nil, err

@@ -167,7 +167,11 @@ func TestSearchAndFilters(t *testing.T) {
 	}
 	for _, tc := range cases {
 		page, err := c.List(ctx, tc.q)
-		if err != nil || page.Total != tc.want {
+		if err != nil || page == nil || page.Total != tc.want {
+			t.Errorf("%+v: %v", tc.q, err)
+			continue
+		}
+		if page.Total != tc.want {
 			t.Errorf("%+v: got %d (%v), want %d", tc.q, page.Total, err, tc.want)
 		}
 	}

@@ -33,8 +33,9 @@ type Config struct {
 
 // Server is the HTTP front of qingdan.
 type Server struct {
-	cfg Config
-	app *fiber.App
+	cfg   Config
+	app   *fiber.App
+	cache listCache
 }
 
 // New builds the Fiber app with every route of routes.go.
