@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sort"
 
 	"qingdan/ledger"
@@ -298,9 +297,7 @@ func diffFields(before, after json.RawMessage, fields []string) []FieldChange {
 	json.Unmarshal(after, &a)
 	out := []FieldChange{}
 	for _, f := range fields {
-		if _, ok := a[f]; ok || slices.Contains(fields, f) {
-			out = append(out, FieldChange{Field: f, Before: orNull(b[f]), After: orNull(a[f])})
-		}
+		out = append(out, FieldChange{Field: f, Before: orNull(b[f]), After: orNull(a[f])})
 	}
 	return out
 }

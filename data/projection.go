@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -182,11 +181,4 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// isRuleError reports whether err refuses an event for a reason the caller
-// should see (as opposed to a database failure).
-func isRuleError(err error) bool {
-	return errors.Is(err, ErrInvalid) || errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) ||
-		errors.Is(err, ErrNotInForce)
 }
