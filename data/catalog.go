@@ -19,7 +19,11 @@ type Catalog struct {
 }
 
 // NewCatalog returns the catalog over db, appending to log.
-func NewCatalog(db *DB, log *ledger.Log) *Catalog { return &Catalog{db: db, log: log} }
+func NewCatalog(db *DB, log *ledger.Log) *Catalog {
+	c := &Catalog{db: db, log: log}
+	c.index.known.Store(-1) // no list row yet; the first may be at index 0
+	return c
+}
 
 // ChangeMeta is what every list change carries: the document that
 // authorises it (依据文号), a note, whether it is major, and when it takes

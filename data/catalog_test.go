@@ -212,3 +212,20 @@ func TestProjectionEqualsReplay(t *testing.T) {
 		t.Fatalf("differences %v, want exactly powers XK-SCJG-003 name", diffs)
 	}
 }
+
+// TestListSeesIndexZero: the very first ledger entry can be a list item.
+func TestListSeesIndexZero(t *testing.T) {
+	c, _, _ := newCatalog(t)
+	ctx := context.Background()
+	if p, err := c.List(ctx, ListQuery{Kind: KindDepartment}); err != nil || p.Total != 0 {
+		t.Fatalf("empty list: %v %v", p, err)
+	}
+	for _, d := range []Department{{Code: "aa", Name: "甲"}, {Code: "bb", Name: "乙"}} {
+		if _, err := c.Publish(ctx, "editor", KindDepartment, mustJSON(d), testMeta); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := c.List(ctx, ListQuery{Kind: KindDepartment}); err != nil || p.Total != 2 {
+		t.Fatalf("departments listed %d (%v), want 2", p.Total, err)
+	}
+}

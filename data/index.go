@@ -106,7 +106,7 @@ func (c *Catalog) current(ctx context.Context) (*snapshot, error) {
 
 // refresh copies old and applies every row changed since it was taken.
 func (c *Catalog) refresh(ctx context.Context, old *snapshot) (*snapshot, error) {
-	next := &snapshot{kinds: map[Kind]*kindSnap{}}
+	next := &snapshot{version: -1, kinds: map[Kind]*kindSnap{}}
 	since := int64(-1)
 	if old != nil {
 		since, next.version = old.version, old.version

@@ -181,3 +181,34 @@ func TestListEditingOffWithoutToken(t *testing.T) {
 		t.Fatalf("editing with no token configured: %d, want 403", status)
 	}
 }
+
+func TestExportAndImportOverHTTP(t *testing.T) {
+	s, l := newDemoServer(t)
+	for _, f := range []string{"powers.csv", "powers.json", "services.csv", "services.json", "responsibilities.csv", "responsibilities.json"} {
+		status, body := send(t, s, "GET", "/api/v1/export/"+f, "", nil)
+		if status != 200 || len(body) < 1000 {
+			t.Fatalf("export %s: %d, %d bytes", f, status, len(body))
+		}
+		if strings.HasSuffix(f, ".csv") && !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+			t.Fatalf("export %s has no byte-order mark", f)
+		}
+	}
+	if status, _ := send(t, s, "GET", "/api/v1/export/users.csv", "", nil); status != 404 {
+		t.Fatalf("export of an unknown list: %d, want 404", status)
+	}
+	_, csvBody := send(t, s, "GET", "/api/v1/export/powers.csv", "", nil)
+	_, before, _ := l.Latest(context.Background())
+	req := httptest.NewRequest("POST", "/api/v1/import?name=powers.csv&basis_doc=x&change_note=y", bytes.NewReader(csvBody))
+	if resp, _ := s.App().Test(req, -1); resp.StatusCode != 401 {
+		t.Fatalf("import without token: %d, want 401", resp.StatusCode)
+	}
+	req = httptest.NewRequest("POST", "/api/v1/import?name=powers.csv&basis_doc=x&change_note=y", bytes.NewReader(csvBody))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := s.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("import of the export: %v %v", resp.StatusCode, err)
+	}
+	if _, after, _ := l.Latest(context.Background()); after.Size != before.Size {
+		t.Fatalf("re-importing the export appended %d entries, want 0", after.Size-before.Size)
+	}
+}

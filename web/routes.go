@@ -44,6 +44,9 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/services", Public, s.cached(s.listHandler(data.KindService))},
 		{"GET", "/api/v1/services/:code", Public, s.cached(s.itemHandler(data.KindService))},
 
+		{"GET", "/api/v1/export/:file", Public, s.export},
+		{"POST", "/api/v1/import", ListEditor, s.importList},
+
 		{"POST", "/api/v1/departments", ListEditor, s.publishHandler(data.KindDepartment)},
 		{"PUT", "/api/v1/departments/:code", ListEditor, s.amendHandler(data.KindDepartment)},
 		{"POST", "/api/v1/departments/:code/repeal", ListEditor, s.repealHandler(data.KindDepartment)},

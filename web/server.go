@@ -27,7 +27,8 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// Logger receives request errors (default slog.Default()).
 	Logger *slog.Logger
-	// BodyLimit bounds request bodies in bytes (default 1 MiB).
+	// BodyLimit bounds request bodies in bytes (default 16 MiB: a list
+	// file as published can be several megabytes).
 	BodyLimit int
 }
 
@@ -44,7 +45,7 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.BodyLimit == 0 {
-		cfg.BodyLimit = 1 << 20
+		cfg.BodyLimit = 16 << 20
 	}
 	s := &Server{cfg: cfg}
 	s.app = fiber.New(fiber.Config{

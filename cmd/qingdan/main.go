@@ -36,7 +36,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the HTTP service", runServe},
-		{"verify", "verify the whole ledger offline", runVerify},
+		{"verify", "verify the whole ledger and the lists offline", runVerify},
+		{"import", "import a published list file (CSV, XLSX, JSON)", runImport},
 	}
 }
 

@@ -170,3 +170,26 @@ func TestDemoServeAndVerifyCatchesAlteredList(t *testing.T) {
 		t.Fatalf("verify of an altered list: exit %d: %s", code, out)
 	}
 }
+
+// TestImportRealCatalogue imports a real county's published catalogue
+// twice through the command; the second import changes nothing, and the
+// ledger and lists verify.
+func TestImportRealCatalogue(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join("..", "..", "data", "listfile", "testdata", "guangan-catalogue.csv")
+	code, out := runCmd("import", "--data", dir, "--basis", "广安区政务服务事项目录", "--note", "导入", file)
+	if code != exitOK {
+		t.Fatalf("import: exit %d: %s", code, out)
+	}
+	if !strings.Contains(out, "appended 1169 ledger entries") {
+		t.Fatalf("import result: %s", out)
+	}
+	code, out = runCmd("import", "--data", dir, "--basis", "x", "--note", "again", file)
+	if code != exitOK || !strings.Contains(out, "ledger entries to append: 0") || !strings.Contains(out, "787 unchanged") {
+		t.Fatalf("second import: exit %d: %s", code, out)
+	}
+	if code, out := runCmd("verify", "--data", dir); code != exitOK || !strings.Contains(out, "lists match the ledger") ||
+		!strings.Contains(out, "ledger intact: 1170 entries") {
+		t.Fatalf("verify after import: exit %d: %s", code, out)
+	}
+}
