@@ -38,6 +38,9 @@ const (
 // in step and rebuilds them on replay, so the two cannot drift apart.
 func Project(ctx context.Context, tx *gorm.DB, e *ledger.Entry) error {
 	kind, action, ok := strings.Cut(e.Type, ".")
+	if ok && (kind == "user" || kind == "role") {
+		return projectIdentity(tx.WithContext(ctx), e, kind, action)
+	}
 	if _, known := kinds[Kind(kind)]; !ok || !known {
 		return nil
 	}

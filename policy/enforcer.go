@@ -45,6 +45,11 @@ func New(db *gorm.DB) (*Enforcer, error) {
 	if _, inTx := db.Statement.ConnPool.(gorm.TxCommitter); inTx {
 		return nil, errors.New("policy: New needs the database, not a transaction")
 	}
+	if db.Migrator().HasTable("casbin_rule") {
+		// The service's migrations own the table: never AutoMigrate it.
+		db = db.Session(&gorm.Session{})
+		gormadapter.TurnOffAutoMigrate(db)
+	}
 	adapter, err := gormadapter.NewAdapterByDB(db)
 	if err != nil {
 		return nil, fmt.Errorf("policy: casbin adapter: %w", err)

@@ -1,0 +1,235 @@
+package data
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"qingdan/ledger"
+)
+
+// User is an account (用户): who acts, in which department.
+type User struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+	Dept        string `json:"dept"`
+	Status      string `json:"status"`
+}
+
+// User statuses.
+const (
+	UserActive   = "active"
+	UserDisabled = "disabled"
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,63}$`)
+
+// UserEvent is the data of user.created, user.disabled and user.enabled:
+// no password, token or personal data beyond the display name.
+type UserEvent struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name,omitempty"`
+	Dept        string `json:"dept,omitempty"`
+}
+
+// RoleEvent is the data of role.granted and role.revoked.
+type RoleEvent struct {
+	User string `json:"user"`
+	Role string `json:"role"`
+	Dept string `json:"dept"`
+}
+
+// CasbinRole is how a role is named in casbin_rule g-lines; it must match
+// the policy package's naming (checked by a test in web).
+func CasbinRole(role string) string { return "role:" + role }
+
+// Validate checks a new account.
+func (u *User) Validate() error {
+	f := fieldErrors{}
+	if !usernamePattern.MatchString(u.Username) || strings.HasPrefix(u.Username, "role:") {
+		f.add("username", "must be 2-64 lower-case ASCII letters, digits, '.', '_' or '-', starting with a letter")
+	}
+	checkRequired(f, "display_name", u.DisplayName)
+	if u.Dept != "*" && !deptCode.MatchString(u.Dept) {
+		f.add("dept", "must be a department code or *")
+	}
+	return f.err()
+}
+
+// projectIdentity applies user.* and role.* entries.
+func projectIdentity(tx *gorm.DB, e *ledger.Entry, family, action string) error {
+	if family == "user" {
+		var ev UserEvent
+		if err := json.Unmarshal(e.Data, &ev); err != nil {
+			return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+		}
+		return projectUser(tx, e.Index, &ev, action)
+	}
+	var ev RoleEvent
+	if err := json.Unmarshal(e.Data, &ev); err != nil {
+		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	}
+	return projectRole(tx, &ev, action)
+}
+
+func projectUser(tx *gorm.DB, index int64, ev *UserEvent, action string) error {
+	cur, err := userRow(tx, ev.Username)
+	if err != nil {
+		return err
+	}
+	switch action {
+	case "created":
+		if cur != nil {
+			return fmt.Errorf("%w: user %s exists", ErrConflict, ev.Username)
+		}
+		u := User{Username: ev.Username, DisplayName: ev.DisplayName, Dept: ev.Dept, Status: UserActive}
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		return tx.Exec(`INSERT INTO users (username, display_name, dept, status, ledger_index) VALUES (?,?,?,?,?)`,
+			u.Username, u.DisplayName, u.Dept, u.Status, index).Error
+	case "disabled", "enabled":
+		if cur == nil {
+			return fmt.Errorf("%w: user %s", ErrNotFound, ev.Username)
+		}
+		status := map[string]string{"disabled": UserDisabled, "enabled": UserActive}[action]
+		return tx.Exec(`UPDATE users SET status = ?, ledger_index = ? WHERE username = ?`, status, index, ev.Username).Error
+	}
+	return fmt.Errorf("%w: unknown action user.%s", ErrInvalid, action)
+}
+
+func userRow(tx *gorm.DB, username string) (*User, error) {
+	var u User
+	res := tx.Raw(`SELECT username, display_name, dept, status FROM users WHERE username = ?`, username).Scan(&u)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return nil, res.Error
+	}
+	return &u, nil
+}
+
+func projectRole(tx *gorm.DB, ev *RoleEvent, action string) error {
+	if u, err := userRow(tx, ev.User); err != nil || u == nil {
+		return fmt.Errorf("%w: user %s (%v)", ErrNotFound, ev.User, err)
+	}
+	held, err := holdsRole(tx, ev)
+	if err != nil {
+		return err
+	}
+	switch {
+	case action == "granted" && held:
+		return fmt.Errorf("%w: %s already holds %s in %s", ErrConflict, ev.User, ev.Role, ev.Dept)
+	case action == "granted":
+		return tx.Exec(`INSERT INTO casbin_rule (ptype, v0, v1, v2) VALUES ('g', ?, ?, ?)`, ev.User, CasbinRole(ev.Role), ev.Dept).Error
+	case action == "revoked" && !held:
+		return fmt.Errorf("%w: %s does not hold %s in %s", ErrNotFound, ev.User, ev.Role, ev.Dept)
+	case action == "revoked":
+		return tx.Exec(`DELETE FROM casbin_rule WHERE ptype = 'g' AND v0 = ? AND v1 = ? AND v2 = ?`, ev.User, CasbinRole(ev.Role), ev.Dept).Error
+	}
+	return fmt.Errorf("%w: unknown action role.%s", ErrInvalid, action)
+}
+
+func holdsRole(tx *gorm.DB, ev *RoleEvent) (bool, error) {
+	var n int64
+	err := tx.Raw(`SELECT count(*) FROM casbin_rule WHERE ptype = 'g' AND v0 = ? AND v1 = ? AND v2 = ?`,
+		ev.User, CasbinRole(ev.Role), ev.Dept).Scan(&n).Error
+	return n > 0, err
+}
+
+// Grant is one role a user holds in a department ("*" for all).
+type Grant struct {
+	Role string `json:"role"`
+	Dept string `json:"dept"`
+}
+
+// GrantsOf reads the roles a user holds, inside tx or from db (tx nil).
+func (d *Directory) GrantsOf(ctx context.Context, tx *gorm.DB, username string) ([]Grant, error) {
+	if tx == nil {
+		tx = d.db.Reader
+	}
+	var rows []struct{ V1, V2 string }
+	err := tx.WithContext(ctx).Raw(`SELECT v1, v2 FROM casbin_rule WHERE ptype = 'g' AND v0 = ? ORDER BY v1, v2`, username).Scan(&rows).Error
+	out := make([]Grant, len(rows))
+	for i, r := range rows {
+		out[i] = Grant{Role: strings.TrimPrefix(r.V1, "role:"), Dept: r.V2}
+	}
+	return out, err
+}
+
+// Directory keeps accounts and role grants as ledger events.
+type Directory struct {
+	db  *DB
+	log *ledger.Log
+}
+
+// NewDirectory returns the directory over db, appending to log.
+func NewDirectory(db *DB, log *ledger.Log) *Directory { return &Directory{db: db, log: log} }
+
+// CreateUser records user.created and, in the same transaction, stores the
+// password hash (which never enters the ledger).
+func (d *Directory) CreateUser(ctx context.Context, actor string, u User, passwordHash string) (*ledger.Receipt, error) {
+	if err := u.Validate(); err != nil {
+		return nil, err
+	}
+	ev := UserEvent{Username: u.Username, DisplayName: u.DisplayName, Dept: u.Dept}
+	app, err := d.log.Append(ctx, ledger.Event{Type: "user.created", Actor: actor, Dept: u.Dept, Data: ev,
+		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+			g := GormTx(tx).WithContext(ctx)
+			if err := Project(ctx, g, e); err != nil {
+				return err
+			}
+			return g.Exec(`UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, u.Username).Error
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return app.Receipt, nil
+}
+
+// ChangeRole records role.granted or role.revoked. check, if set, runs in
+// the append transaction with the target's current grants and may refuse
+// (separation of duties is decided by the caller's policy).
+func (d *Directory) ChangeRole(ctx context.Context, actor string, grant bool, ev RoleEvent,
+	check func(current []Grant) error) (*ledger.Receipt, error) {
+	typ := "role.revoked"
+	if grant {
+		typ = "role.granted"
+	}
+	app, err := d.log.Append(ctx, ledger.Event{Type: typ, Actor: actor, Dept: ev.Dept, Data: ev,
+		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+			g := GormTx(tx).WithContext(ctx)
+			if check != nil {
+				current, err := d.GrantsOf(ctx, g, ev.User)
+				if err != nil {
+					return err
+				}
+				if err := check(current); err != nil {
+					return err
+				}
+			}
+			return Project(ctx, g, e)
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return app.Receipt, nil
+}
+
+// PasswordHash returns a user's stored hash and status, for login.
+func (d *Directory) PasswordHash(ctx context.Context, username string) (hash string, u *User, err error) {
+	var row struct {
+		User
+		PasswordHash string
+	}
+	res := d.db.Reader.WithContext(ctx).Raw(`SELECT username, display_name, dept, status, password_hash FROM users WHERE username = ?`, username).Scan(&row)
+	if res.Error != nil {
+		return "", nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return "", nil, fmt.Errorf("%w: user %s", ErrNotFound, username)
+	}
+	return row.PasswordHash, &row.User, nil
+}
