@@ -233,3 +233,14 @@ func (d *Directory) PasswordHash(ctx context.Context, username string) (hash str
 	}
 	return row.PasswordHash, &row.User, nil
 }
+
+// Receipt is the ledger's receipt of a change.
+type Receipt = ledger.Receipt
+
+// ledgerEvent is an event whose projection is Project.
+func ledgerEvent(typ, actor, dept string, data any) ledger.Event {
+	return ledger.Event{Type: typ, Actor: actor, Dept: dept, Data: data,
+		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+			return Project(ctx, GormTx(tx), e)
+		}}
+}

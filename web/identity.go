@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 
 	"qingdan/data"
 	"qingdan/ledger"
@@ -50,4 +51,75 @@ func toPolicy(gs []data.Grant) []policy.Grant {
 		out[i] = policy.Grant{Role: g.Role, Dept: g.Dept}
 	}
 	return out
+}
+
+// DemoPassword is every demo user's password (DESIGN §5).
+const DemoPassword = "qingdan-demo"
+
+// demoGrant is one demo account and its roles.
+type demoGrant struct {
+	user, name, dept string
+	roles            []string
+}
+
+func demoAccounts(depts []string) []demoGrant {
+	all := policy.AllDepartments
+	out := []demoGrant{
+		{"sysadmin", "系统管理员", all, []string{policy.RoleSysadmin}},
+		{"secadmin", "安全管理员", all, []string{policy.RoleSecadmin}},
+		{"auditor", "安全审计员", all, []string{policy.RoleAuditor}},
+		{"editor.bianban", "编办清单编辑", all, []string{policy.RoleListEditor}},
+	}
+	for _, d := range depts {
+		out = append(out,
+			demoGrant{"clerk." + d, "窗口人员（" + d + "）", d, []string{policy.RoleClerk}},
+			demoGrant{"approver." + d, "审批人员（" + d + "）", d, []string{policy.RoleApprover, policy.RoleClerk}},
+			demoGrant{"approver2." + d, "审批人员二（" + d + "）", d, []string{policy.RoleApprover}})
+		if d != "bianban" {
+			out = append(out, demoGrant{"editor." + d, "清单编辑（" + d + "）", d, []string{policy.RoleListEditor}})
+		}
+	}
+	return out
+}
+
+// SeedDemo creates the demo accounts of DESIGN §5 for the given
+// departments, all with DemoPassword, their roles granted by "system"
+// through the ledger, and returns the usernames.
+func (id *Identity) SeedDemo(ctx context.Context, depts []string) ([]string, error) {
+	hash, err := policy.HashPassword(DemoPassword)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, a := range demoAccounts(depts) {
+		u := data.User{Username: a.user, DisplayName: a.name, Dept: a.dept}
+		if _, err := id.Directory.CreateUser(ctx, "system", u, hash); err != nil {
+			return nil, fmt.Errorf("demo user %s: %w", a.user, err)
+		}
+		for _, role := range a.roles {
+			if err := id.bootstrapGrant(ctx, a.user, role, roleDept(role, a.dept)); err != nil {
+				return nil, err
+			}
+		}
+		names = append(names, a.user)
+	}
+	return names, id.Enforcer.Reload()
+}
+
+func roleDept(role, dept string) string {
+	if role == policy.RoleSysadmin || role == policy.RoleSecadmin || role == policy.RoleAuditor {
+		return policy.AllDepartments
+	}
+	return dept
+}
+
+// bootstrapGrant is a grant by "system" (demo seeding, the first
+// administrators): the role rules apply, the granter rules do not.
+func (id *Identity) bootstrapGrant(ctx context.Context, user, role, dept string) error {
+	_, err := id.Directory.ChangeRole(ctx, "system", true, data.RoleEvent{User: user, Role: role, Dept: dept},
+		func(current []data.Grant) error { return policy.CheckAssignment(toPolicy(current), role, dept) })
+	if err != nil {
+		return fmt.Errorf("grant %s %s in %s: %w", user, role, dept, err)
+	}
+	return nil
 }

@@ -64,7 +64,7 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if meta.BasisDoc == "" || meta.ChangeNote == "" {
 		return &data.ValidationError{Fields: map[string]string{"basis_doc": "an import needs its basis document and a note (change_note)"}}
 	}
-	res, err := listimport.Apply(ctx, s.cfg.Catalog, plan, meta, editorOf(c))
+	res, err := listimport.Apply(ctx, s.cfg.Catalog, plan, meta, actorOf(c))
 	if res != nil {
 		out["result"] = res.String()
 	}

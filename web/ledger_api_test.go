@@ -201,7 +201,7 @@ func TestEmptyLedger(t *testing.T) {
 func TestEveryRouteDeclaresAccess(t *testing.T) {
 	s, _ := newTestServer(t, 0)
 	for _, r := range s.routeTable() {
-		if r.access == "" {
+		if !r.access.declared() {
 			t.Errorf("%s %s declares no access", r.method, r.path)
 		}
 	}

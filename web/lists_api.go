@@ -1,7 +1,6 @@
 package web
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"strings"
 
@@ -137,7 +136,7 @@ func (s *Server) publishHandler(kind data.Kind) fiber.Handler {
 			delete(fields, "effective_from")
 		}
 		item, _ := json.Marshal(fields)
-		w, err := s.cfg.Catalog.Publish(c.UserContext(), editorOf(c), kind, item, meta)
+		w, err := s.cfg.Catalog.Publish(c.UserContext(), actorOf(c), kind, item, meta)
 		if err != nil {
 			return err
 		}
@@ -156,7 +155,7 @@ func (s *Server) amendHandler(kind data.Kind) fiber.Handler {
 		if kind != data.KindPower {
 			delete(fields, "effective_from")
 		}
-		w, err := s.cfg.Catalog.Amend(c.UserContext(), editorOf(c), kind, c.Params("code"), fields, meta)
+		w, err := s.cfg.Catalog.Amend(c.UserContext(), actorOf(c), kind, c.Params("code"), fields, meta)
 		if err != nil {
 			return err
 		}
@@ -171,35 +170,10 @@ func (s *Server) repealHandler(kind data.Kind) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		w, err := s.cfg.Catalog.Repeal(c.UserContext(), editorOf(c), kind, c.Params("code"), meta)
+		w, err := s.cfg.Catalog.Repeal(c.UserContext(), actorOf(c), kind, c.Params("code"), meta)
 		if err != nil {
 			return err
 		}
 		return c.JSON(fiber.Map{"item": w.Item, "receipt": w.Receipt})
 	}
-}
-
-// editorActor is who list changes are recorded as until identities land.
-const editorActor = "editor.token"
-
-func editorOf(c *fiber.Ctx) string {
-	if u, ok := c.Locals("actor").(string); ok && u != "" {
-		return u
-	}
-	return editorActor
-}
-
-// requireEditor is the interim check on list writes until the roles issue
-// puts them behind Casbin: a bearer token configured by the operator.
-// Without one configured, list editing over HTTP is off.
-func (s *Server) requireEditor(c *fiber.Ctx) error {
-	if s.cfg.EditorToken == "" {
-		return fiber.NewError(fiber.StatusForbidden, "list editing over HTTP is not enabled on this server")
-	}
-	token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.EditorToken)) != 1 {
-		return fiber.NewError(fiber.StatusUnauthorized, "a list editor's bearer token is required")
-	}
-	c.Locals("actor", editorActor)
-	return c.Next()
 }

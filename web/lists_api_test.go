@@ -14,11 +14,11 @@ import (
 	"qingdan/data/demo"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
+	"qingdan/policy"
 )
 
-const testToken = "test-editor-token"
-
-// newDemoServer serves the demo county from a real SQLite database.
+// newDemoServer serves the demo county, with its demo accounts, from a
+// real SQLite database.
 func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	t.Helper()
 	db, err := data.OpenSQLite(context.Background(), t.TempDir())
@@ -32,10 +32,44 @@ func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	if err := demo.Seed(context.Background(), cat); err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Ledger: l, Catalog: cat, EditorToken: testToken}), l
+	enf, err := policy.New(db.Writer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := &Identity{Directory: data.NewDirectory(db, l), Enforcer: enf}
+	if _, err := id.SeedDemo(context.Background(), []string{"scjg", "gaj", "bianban"}); err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Ledger: l, Catalog: cat, Identity: id}), l
 }
 
-func send(t *testing.T, s *Server, method, path, token string, body any) (int, []byte) {
+// creds is how a test request authenticates: a session cookie with its
+// CSRF token, or a bearer token.
+type creds struct{ cookie, csrf, bearer string }
+
+// login logs in as a demo user and returns the session.
+func login(t *testing.T, s *Server, user string) creds {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"`+user+`","password":"`+DemoPassword+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("login %s: %v %v", user, resp.StatusCode, err)
+	}
+	var out struct {
+		CSRF string `json:"csrf_token"`
+	}
+	json.NewDecoder(resp.Body).Decode(&out)
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			return creds{cookie: ck.Value, csrf: out.CSRF}
+		}
+	}
+	t.Fatalf("login %s: no session cookie", user)
+	return creds{}
+}
+
+func send(t *testing.T, s *Server, method, path string, who creds, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -44,8 +78,12 @@ func send(t *testing.T, s *Server, method, path, token string, body any) (int, [
 	}
 	req := httptest.NewRequest(method, path, r)
 	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if who.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+who.bearer)
+	}
+	if who.cookie != "" {
+		req.Header.Set("Cookie", sessionCookie+"="+who.cookie)
+		req.Header.Set("X-CSRF-Token", who.csrf)
 	}
 	resp, err := s.App().Test(req, -1)
 	if err != nil {
@@ -114,7 +152,7 @@ func TestListsAPIBadInput(t *testing.T) {
 		"/api/v1/powers/NO-SUCH-ITEM":     404,
 		"/api/v1/departments?category=XK": 422,
 	} {
-		if status, body := send(t, s, "GET", path, "", nil); status != want {
+		if status, body := send(t, s, "GET", path, creds{}, nil); status != want {
 			t.Errorf("GET %s: %d, want %d: %s", path, status, want, body)
 		}
 	}
@@ -125,13 +163,23 @@ func TestListEditingOverHTTP(t *testing.T) {
 	item := map[string]any{"code": "XK-TEST-001", "name": "测试许可", "category": "XK", "dept": "scjg",
 		"legal_limit": 20, "promised_limit": 5, "basis": []any{map[string]any{"law": "《中华人民共和国行政许可法》"}},
 		"basis_doc": "清编办〔2026〕9号", "change_note": "新增", "major": true}
-	if status, _ := send(t, s, "POST", "/api/v1/powers", "", item); status != 401 {
-		t.Fatalf("publish without token: %d, want 401", status)
+	editor := login(t, s, "editor.scjg")
+	if status, _ := send(t, s, "POST", "/api/v1/powers", creds{}, item); status != 401 {
+		t.Fatalf("publish without login: %d, want 401", status)
 	}
-	if status, _ := send(t, s, "POST", "/api/v1/powers", "wrong", item); status != 401 {
+	if status, _ := send(t, s, "POST", "/api/v1/powers", creds{bearer: "wrong"}, item); status != 401 {
 		t.Fatalf("publish with a wrong token: %d, want 401", status)
 	}
-	status, body := send(t, s, "POST", "/api/v1/powers", testToken, item)
+	if status, _ := send(t, s, "POST", "/api/v1/powers", creds{cookie: editor.cookie, csrf: "forged"}, item); status != 403 {
+		t.Fatalf("publish with a forged CSRF token: %d, want 403", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/powers", login(t, s, "editor.gaj"), item); status != 403 {
+		t.Fatalf("publish for scjg by the gaj editor: %d, want 403", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/powers", login(t, s, "clerk.scjg"), item); status != 403 {
+		t.Fatalf("publish by a clerk: %d, want 403", status)
+	}
+	status, body := send(t, s, "POST", "/api/v1/powers", editor, item)
 	if status != 201 {
 		t.Fatalf("publish: %d %s", status, body)
 	}
@@ -144,27 +192,27 @@ func TestListEditingOverHTTP(t *testing.T) {
 		t.Fatalf("receipt %v, item %v", err, w.Item)
 	}
 	amend := map[string]any{"promised_limit": 3, "basis_doc": "清编办〔2026〕10号", "change_note": "减时限", "major": false}
-	if status, body := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", testToken, amend); status != 200 || !strings.Contains(string(body), `"version":2`) {
+	if status, body := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", editor, amend); status != 200 || !strings.Contains(string(body), `"version":2`) {
 		t.Fatalf("amend: %d %s", status, body)
 	}
 	bad := map[string]any{"promised_limit": 30, "consult_phone": "1", "complaint_phone": "1", "basis_doc": "x", "change_note": "y"}
-	status, body = send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", testToken, bad)
+	status, body = send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", editor, bad)
 	var p Problem
 	json.Unmarshal(body, &p)
 	if status != 422 || p.Errors["promised_limit"] == "" || p.Errors["complaint_phone"] == "" {
 		t.Fatalf("invalid amendment: %d %s", status, body)
 	}
 	repeal := map[string]any{"basis_doc": "清编办〔2026〕11号", "change_note": "取消"}
-	if status, body := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", testToken, repeal); status != 200 {
+	if status, body := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", editor, repeal); status != 200 {
 		t.Fatalf("repeal: %d %s", status, body)
 	}
-	if status, _ := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", testToken, repeal); status != 422 {
+	if status, _ := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", editor, repeal); status != 422 {
 		t.Fatalf("repeal twice: %d, want 422", status)
 	}
-	if status, _ := send(t, s, "POST", "/api/v1/powers", testToken, item); status != 409 {
+	if status, _ := send(t, s, "POST", "/api/v1/powers", editor, item); status != 409 {
 		t.Fatalf("publish an existing code: %d, want 409", status)
 	}
-	if status, _ := send(t, s, "POST", "/api/v1/powers", testToken, "not an object"); status != 400 {
+	if status, _ := send(t, s, "POST", "/api/v1/powers", editor, "not an object"); status != 400 {
 		t.Fatalf("publish a string: %d, want 400", status)
 	}
 	var detail map[string]any
@@ -174,18 +222,18 @@ func TestListEditingOverHTTP(t *testing.T) {
 	}
 }
 
-func TestListEditingOffWithoutToken(t *testing.T) {
+func TestListEditingOffWithoutIdentities(t *testing.T) {
 	s, _ := newDemoServer(t)
-	s.cfg.EditorToken = ""
-	if status, _ := send(t, s, "POST", "/api/v1/powers", "anything", map[string]any{}); status != 403 {
-		t.Fatalf("editing with no token configured: %d, want 403", status)
+	s.cfg.Identity = nil
+	if status, _ := send(t, s, "POST", "/api/v1/powers", creds{bearer: "anything"}, map[string]any{}); status != 403 {
+		t.Fatalf("editing on a server without identities: %d, want 403", status)
 	}
 }
 
 func TestExportAndImportOverHTTP(t *testing.T) {
 	s, l := newDemoServer(t)
 	for _, f := range []string{"powers.csv", "powers.json", "services.csv", "services.json", "responsibilities.csv", "responsibilities.json"} {
-		status, body := send(t, s, "GET", "/api/v1/export/"+f, "", nil)
+		status, body := send(t, s, "GET", "/api/v1/export/"+f, creds{}, nil)
 		if status != 200 || len(body) < 1000 {
 			t.Fatalf("export %s: %d, %d bytes", f, status, len(body))
 		}
@@ -193,17 +241,19 @@ func TestExportAndImportOverHTTP(t *testing.T) {
 			t.Fatalf("export %s has no byte-order mark", f)
 		}
 	}
-	if status, _ := send(t, s, "GET", "/api/v1/export/users.csv", "", nil); status != 404 {
+	if status, _ := send(t, s, "GET", "/api/v1/export/users.csv", creds{}, nil); status != 404 {
 		t.Fatalf("export of an unknown list: %d, want 404", status)
 	}
-	_, csvBody := send(t, s, "GET", "/api/v1/export/powers.csv", "", nil)
+	_, csvBody := send(t, s, "GET", "/api/v1/export/powers.csv", creds{}, nil)
 	_, before, _ := l.Latest(context.Background())
 	req := httptest.NewRequest("POST", "/api/v1/import?name=powers.csv&basis_doc=x&change_note=y", bytes.NewReader(csvBody))
 	if resp, _ := s.App().Test(req, -1); resp.StatusCode != 401 {
 		t.Fatalf("import without token: %d, want 401", resp.StatusCode)
 	}
+	bianban := login(t, s, "editor.bianban")
 	req = httptest.NewRequest("POST", "/api/v1/import?name=powers.csv&basis_doc=x&change_note=y", bytes.NewReader(csvBody))
-	req.Header.Set("Authorization", "Bearer "+testToken)
+	req.Header.Set("Cookie", sessionCookie+"="+bianban.cookie)
+	req.Header.Set("X-CSRF-Token", bianban.csrf)
 	resp, err := s.App().Test(req, -1)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("import of the export: %v %v", resp.StatusCode, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"qingdan/data"
+	"qingdan/policy"
 	"qingdan/ledger"
 )
 
@@ -36,6 +37,12 @@ func statusOf(err error) (int, bool) {
 	var fe *fiber.Error
 	var br *badRequest
 	switch {
+	case errors.Is(err, policy.ErrAlreadyGranted):
+		return http.StatusConflict, true
+	case errors.Is(err, policy.ErrSeparationOfDuties), errors.Is(err, policy.ErrSelfGrant), errors.Is(err, policy.ErrForbidden):
+		return http.StatusForbidden, true
+	case isPolicyRefusal(err):
+		return http.StatusUnprocessableEntity, true
 	case errors.As(err, new(*data.ValidationError)), errors.Is(err, data.ErrNotInForce), errors.Is(err, data.ErrUnchanged):
 		return http.StatusUnprocessableEntity, true
 	case errors.As(err, &br), errors.Is(err, ledger.ErrInvalid), errors.Is(err, data.ErrInvalid):

@@ -4,15 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"qingdan/data"
-)
-
-// Access says who may call a route. Every route declares one.
-type Access string
-
-// Public routes need no login; ListEditor routes need a list editor.
-const (
-	Public     Access = "public"
-	ListEditor Access = "list_editor"
+	"qingdan/policy"
 )
 
 // route is one line of the route table.
@@ -26,51 +18,50 @@ type route struct {
 // routeTable is the whole attack surface on one screen.
 func (s *Server) routeTable() []route {
 	return []route{
-		{"GET", "/healthz", Public, s.healthz},
-		{"GET", "/readyz", Public, s.readyz},
-		{"GET", "/checkpoint", Public, s.checkpoint},
-		{"GET", "/api/v1/ledger/key", Public, s.ledgerKey},
-		{"GET", "/api/v1/ledger/entries", Public, s.ledgerEntries},
-		{"GET", "/api/v1/ledger/entries/:index", Public, s.ledgerEntry},
-		{"GET", "/api/v1/ledger/proof/inclusion", Public, s.inclusionProof},
-		{"GET", "/api/v1/ledger/proof/consistency", Public, s.consistencyProof},
+		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/readyz", public, s.readyz},
+		{"GET", "/checkpoint", public, s.checkpoint},
+		{"GET", "/api/v1/ledger/key", public, s.ledgerKey},
+		{"GET", "/api/v1/ledger/entries", public, s.ledgerEntries},
+		{"GET", "/api/v1/ledger/entries/:index", public, s.ledgerEntry},
+		{"GET", "/api/v1/ledger/proof/inclusion", public, s.inclusionProof},
+		{"GET", "/api/v1/ledger/proof/consistency", public, s.consistencyProof},
 
-		{"GET", "/api/v1/departments", Public, s.cached(s.listHandler(data.KindDepartment))},
-		{"GET", "/api/v1/departments/:code", Public, s.cached(s.itemHandler(data.KindDepartment))},
-		{"GET", "/api/v1/powers", Public, s.cached(s.listHandler(data.KindPower))},
-		{"GET", "/api/v1/powers/:code", Public, s.cached(s.powerDetail)},
-		{"GET", "/api/v1/responsibilities", Public, s.cached(s.listHandler(data.KindResponsibility))},
-		{"GET", "/api/v1/responsibilities/:code", Public, s.cached(s.itemHandler(data.KindResponsibility))},
-		{"GET", "/api/v1/services", Public, s.cached(s.listHandler(data.KindService))},
-		{"GET", "/api/v1/services/:code", Public, s.cached(s.itemHandler(data.KindService))},
+		{"GET", "/api/v1/departments", public, s.cached(s.listHandler(data.KindDepartment))},
+		{"GET", "/api/v1/departments/:code", public, s.cached(s.itemHandler(data.KindDepartment))},
+		{"GET", "/api/v1/powers", public, s.cached(s.listHandler(data.KindPower))},
+		{"GET", "/api/v1/powers/:code", public, s.cached(s.powerDetail)},
+		{"GET", "/api/v1/responsibilities", public, s.cached(s.listHandler(data.KindResponsibility))},
+		{"GET", "/api/v1/responsibilities/:code", public, s.cached(s.itemHandler(data.KindResponsibility))},
+		{"GET", "/api/v1/services", public, s.cached(s.listHandler(data.KindService))},
+		{"GET", "/api/v1/services/:code", public, s.cached(s.itemHandler(data.KindService))},
 
-		{"GET", "/api/v1/export/:file", Public, s.export},
-		{"POST", "/api/v1/import", ListEditor, s.importList},
+		{"GET", "/api/v1/export/:file", public, s.export},
+		{"POST", "/api/v1/import", perm(policy.ObjPower, policy.ActImport, allDepts), s.importList},
 
-		{"POST", "/api/v1/departments", ListEditor, s.publishHandler(data.KindDepartment)},
-		{"PUT", "/api/v1/departments/:code", ListEditor, s.amendHandler(data.KindDepartment)},
-		{"POST", "/api/v1/departments/:code/repeal", ListEditor, s.repealHandler(data.KindDepartment)},
-		{"POST", "/api/v1/powers", ListEditor, s.publishHandler(data.KindPower)},
-		{"PUT", "/api/v1/powers/:code", ListEditor, s.amendHandler(data.KindPower)},
-		{"POST", "/api/v1/powers/:code/repeal", ListEditor, s.repealHandler(data.KindPower)},
-		{"POST", "/api/v1/responsibilities", ListEditor, s.publishHandler(data.KindResponsibility)},
-		{"PUT", "/api/v1/responsibilities/:code", ListEditor, s.amendHandler(data.KindResponsibility)},
-		{"POST", "/api/v1/responsibilities/:code/repeal", ListEditor, s.repealHandler(data.KindResponsibility)},
-		{"POST", "/api/v1/services", ListEditor, s.publishHandler(data.KindService)},
-		{"PUT", "/api/v1/services/:code", ListEditor, s.amendHandler(data.KindService)},
-		{"POST", "/api/v1/services/:code/repeal", ListEditor, s.repealHandler(data.KindService)},
+		{"POST", "/api/v1/login", public, s.login},
+		{"POST", "/api/v1/logout", loggedIn, s.logout},
+		{"POST", "/api/v1/tokens", loggedIn, s.createToken},
+		{"DELETE", "/api/v1/tokens/:id", loggedIn, s.revokeToken},
+		{"POST", "/api/v1/users", perm(policy.ObjUser, policy.ActCreate, allDepts), s.createUser},
+		{"POST", "/api/v1/users/:username/disable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.setUserStatus(false)},
+		{"POST", "/api/v1/users/:username/enable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.setUserStatus(true)},
+		{"POST", "/api/v1/roles/grant", perm(policy.ObjRole, policy.ActGrant, allDepts), s.changeRole(true)},
+		{"POST", "/api/v1/roles/revoke", perm(policy.ObjRole, policy.ActRevoke, allDepts), s.changeRole(false)},
+
+		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(data.KindDepartment)},
+		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(data.KindDepartment)},
+		{"POST", "/api/v1/departments/:code/repeal", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.repealHandler(data.KindDepartment)},
+		{"POST", "/api/v1/powers", perm(policy.ObjPower, policy.ActPublish, deptInBody), s.publishHandler(data.KindPower)},
+		{"PUT", "/api/v1/powers/:code", perm(policy.ObjPower, policy.ActAmend, deptOfItem(data.KindPower)), s.amendHandler(data.KindPower)},
+		{"POST", "/api/v1/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(data.KindPower)), s.repealHandler(data.KindPower)},
+		{"POST", "/api/v1/responsibilities", perm(policy.ObjResponsibility, policy.ActPublish, deptInBody), s.publishHandler(data.KindResponsibility)},
+		{"PUT", "/api/v1/responsibilities/:code", perm(policy.ObjResponsibility, policy.ActAmend, deptOfItem(data.KindResponsibility)), s.amendHandler(data.KindResponsibility)},
+		{"POST", "/api/v1/responsibilities/:code/repeal", perm(policy.ObjResponsibility, policy.ActRepeal, deptOfItem(data.KindResponsibility)), s.repealHandler(data.KindResponsibility)},
+		{"POST", "/api/v1/services", perm(policy.ObjService, policy.ActPublish, deptInBody), s.publishHandler(data.KindService)},
+		{"PUT", "/api/v1/services/:code", perm(policy.ObjService, policy.ActAmend, deptOfItem(data.KindService)), s.amendHandler(data.KindService)},
+		{"POST", "/api/v1/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(data.KindService)), s.repealHandler(data.KindService)},
 	}
-}
-
-// guard returns the middleware that enforces a route's access.
-func (s *Server) guard(a Access) fiber.Handler {
-	switch a {
-	case Public:
-		return nil
-	case ListEditor:
-		return s.requireEditor
-	}
-	return func(*fiber.Ctx) error { return fiber.ErrForbidden }
 }
 
 func (s *Server) routes() {

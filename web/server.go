@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"qingdan/data"
 	"qingdan/ledger"
@@ -19,9 +21,12 @@ type Config struct {
 	Ledger *ledger.Log
 	// Catalog is the three lists.
 	Catalog *data.Catalog
-	// EditorToken, if set, is the bearer token that lets a caller edit the
-	// lists over HTTP (an interim check until roles land).
-	EditorToken string
+	// Identity is accounts, role grants and the enforcer; without it only
+	// public routes work.
+	Identity *Identity
+	// SecureCookies marks the session cookie Secure (serve over TLS, or
+	// behind a TLS-terminating proxy).
+	SecureCookies bool
 	// Ready reports whether the service can take traffic (database
 	// reachable, schema current, key loaded); nil means always ready.
 	Ready func(ctx context.Context) error
@@ -34,9 +39,14 @@ type Config struct {
 
 // Server is the HTTP front of qingdan.
 type Server struct {
-	cfg   Config
-	app   *fiber.App
-	cache listCache
+	cfg      Config
+	app      *fiber.App
+	cache    listCache
+	sessions *session.Store
+	throttle throttle
+
+	dummyOnce sync.Once
+	dummy     string // a password hash to spend time on for unknown users
 }
 
 // New builds the Fiber app with every route of routes.go.
@@ -47,7 +57,7 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 16 << 20
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "qingdan",
 		Immutable:             true, // request strings end up in a permanent ledger

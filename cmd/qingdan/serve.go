@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"qingdan/data"
 	"qingdan/data/demo"
 	"qingdan/ledger"
+	"qingdan/policy"
 	"qingdan/web"
 )
 
@@ -19,9 +21,9 @@ import (
 type serveFlags struct {
 	addr string
 	storageConfig
-	demo        bool
-	logFormat   string
-	editorToken string
+	demo          bool
+	logFormat     string
+	secureCookies bool
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -33,7 +35,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
 	fs.BoolVar(&f.demo, "demo", false, "seed a demo county into an empty data folder")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&f.editorToken, "editor-token", "", "bearer token that allows list editing over HTTP until roles land (empty: off)")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
 	return f, parseFlags(fs, args, stderr)
 }
 
@@ -60,15 +62,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	catalog := data.NewCatalog(st.db, st.log)
+	enforcer, err := policy.New(st.db.Writer)
+	if err != nil {
+		return err
+	}
+	identity := &web.Identity{Directory: data.NewDirectory(st.db, st.log), Enforcer: enforcer}
 	if f.demo && fresh {
-		fmt.Fprintln(stdout, "seeding the demo county 清江县 through the ledger …")
-		if err := demo.Seed(ctx, catalog); err != nil {
+		if err := seedDemo(ctx, catalog, identity, stdout); err != nil {
 			return err
 		}
 	}
-	srv := web.New(web.Config{Ledger: st.log, Catalog: catalog, Logger: logger, Ready: st.ready, EditorToken: f.editorToken})
+	srv := web.New(web.Config{Ledger: st.log, Catalog: catalog, Identity: identity, Logger: logger,
+		Ready: st.ready, SecureCookies: f.secureCookies})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)
+}
+
+// seedDemo seeds the demo county and its accounts and prints the logins.
+func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity, stdout io.Writer) error {
+	fmt.Fprintln(stdout, "seeding the demo county 清江县 through the ledger …")
+	if err := demo.Seed(ctx, catalog); err != nil {
+		return err
+	}
+	d, err := demo.Load()
+	if err != nil {
+		return err
+	}
+	depts := make([]string, len(d.Departments))
+	for i, dep := range d.Departments {
+		depts[i] = dep.Code
+	}
+	users, err := identity.SeedDemo(ctx, depts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\n!!! DEMO CREDENTIALS ARE ACTIVE: every account below has the password %q.\n", web.DemoPassword)
+	fmt.Fprintln(stdout, "!!! Never run --demo on a server that holds real data.")
+	fmt.Fprintf(stdout, "demo logins (%d): %s\n\n", len(users), strings.Join(users, " "))
+	return nil
 }
 
 // genesis writes the first entry of an empty ledger: the log's origin and

@@ -1,0 +1,379 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
+
+	"qingdan/data"
+	"qingdan/policy"
+)
+
+// Session settings: idle and absolute timeouts.
+const (
+	sessionIdle     = 30 * time.Minute
+	sessionAbsolute = 12 * time.Hour
+	sessionCookie   = "qingdan_session"
+)
+
+func newSessions(secure bool) *session.Store {
+	return session.New(session.Config{Expiration: sessionIdle, KeyLookup: "cookie:" + sessionCookie,
+		CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: secure})
+}
+
+func randomToken(prefix string) string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+var (
+	errUnauthenticated = fiber.NewError(fiber.StatusUnauthorized, "log in, or send an API token as Authorization: Bearer")
+	errBadCSRF         = fiber.NewError(fiber.StatusForbidden, "missing or wrong X-CSRF-Token for this session")
+	errBadLogin        = fiber.NewError(fiber.StatusUnauthorized, "invalid username or password")
+)
+
+// authenticate returns the acting user of a request: a live API token, or
+// a session (then state-changing requests must carry its CSRF token).
+// Disabled users are refused at once.
+func (s *Server) authenticate(c *fiber.Ctx) (string, error) {
+	if token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+		user, err := s.cfg.Identity.Directory.TokenOwner(c.UserContext(), token)
+		if err != nil {
+			return "", errUnauthenticated
+		}
+		return s.active(c, user)
+	}
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return "", errUnauthenticated
+	}
+	user, _ := sess.Get("user").(string)
+	since, _ := sess.Get("since").(int64)
+	if user == "" || time.Since(time.Unix(since, 0)) > sessionAbsolute {
+		return "", errUnauthenticated
+	}
+	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		want, _ := sess.Get("csrf").(string)
+		if want == "" || subtle.ConstantTimeCompare([]byte(c.Get("X-CSRF-Token")), []byte(want)) != 1 {
+			return "", errBadCSRF
+		}
+	}
+	return s.active(c, user)
+}
+
+func (s *Server) active(c *fiber.Ctx, user string) (string, error) {
+	if _, err := s.cfg.Identity.Directory.ActiveUser(c.UserContext(), user); err != nil {
+		return "", errUnauthenticated
+	}
+	return user, nil
+}
+
+// guard enforces a route's access: public, any logged-in user, or a
+// Casbin permission in the department the request concerns.
+func (s *Server) guard(a Access) fiber.Handler {
+	if a.Public {
+		return nil
+	}
+	return func(c *fiber.Ctx) error {
+		if !a.declared() {
+			return fiber.ErrForbidden
+		}
+		if s.cfg.Identity == nil {
+			return fiber.NewError(fiber.StatusForbidden, "identities are not configured on this server")
+		}
+		user, err := s.authenticate(c)
+		if err != nil {
+			return err
+		}
+		c.Locals("actor", user)
+		if a.AnyUser {
+			return c.Next()
+		}
+		dept, err := a.Dept(s, c)
+		if err != nil {
+			return err
+		}
+		ok, err := s.cfg.Identity.Enforcer.Allowed(user, dept, a.Obj, a.Act)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("%s may not %s %s in department %s", user, a.Act, a.Obj, dept))
+		}
+		return c.Next()
+	}
+}
+
+// Access says who may call a route. Every route declares one.
+type Access struct {
+	Public  bool   // anyone
+	AnyUser bool   // any logged-in user, for their own things
+	Obj     string // else a Casbin permission: object, action, department
+	Act     string
+	Dept    deptOf // the department the request concerns
+}
+
+// declared reports whether an Access says something (the zero value is a
+// route someone forgot to protect, and is refused).
+func (a Access) declared() bool {
+	return a.Public || a.AnyUser || (a.Obj != "" && a.Act != "" && a.Dept != nil)
+}
+
+// deptOf finds the department a request concerns.
+type deptOf func(s *Server, c *fiber.Ctx) (string, error)
+
+var (
+	public   = Access{Public: true}
+	loggedIn = Access{AnyUser: true}
+)
+
+func perm(obj, act string, dept deptOf) Access { return Access{Obj: obj, Act: act, Dept: dept} }
+
+// allDepts: administrative acts are checked in "*".
+func allDepts(*Server, *fiber.Ctx) (string, error) { return policy.AllDepartments, nil }
+
+// deptInBody: the "dept" member of the JSON body (a new item).
+func deptInBody(_ *Server, c *fiber.Ctx) (string, error) {
+	var b struct{ Dept string }
+	if err := json.Unmarshal(c.Body(), &b); err != nil || b.Dept == "" {
+		return "", badRequestf("the body must be a JSON object naming its dept")
+	}
+	return b.Dept, nil
+}
+
+// deptOfItem: the department of the listed item named by :code.
+func deptOfItem(kind data.Kind) deptOf {
+	return func(s *Server, c *fiber.Ctx) (string, error) {
+		it, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
+		if err != nil {
+			return "", err
+		}
+		return it.Dept, nil
+	}
+}
+
+func actorOf(c *fiber.Ctx) string {
+	u, _ := c.Locals("actor").(string)
+	return u
+}
+
+// login serves POST /api/v1/login.
+func (s *Server) login(c *fiber.Ctx) error {
+	var req struct{ Username, Password string }
+	if err := json.Unmarshal(c.Body(), &req); err != nil || req.Username == "" || req.Password == "" {
+		return badRequestf("send {\"username\", \"password\"}")
+	}
+	if s.cfg.Identity == nil {
+		return errBadLogin
+	}
+	if err := s.throttle.allow(req.Username, c.IP()); err != nil {
+		return err
+	}
+	if !s.checkPassword(c, req.Username, req.Password) {
+		s.throttle.fail(req.Username, c.IP())
+		return errBadLogin
+	}
+	s.throttle.succeed(req.Username)
+	return s.startSession(c, req.Username)
+}
+
+// checkPassword verifies the password; an unknown or disabled user costs
+// the same hashing time, so the answer does not tell which it was.
+func (s *Server) checkPassword(c *fiber.Ctx, username, password string) bool {
+	hash, u, err := s.cfg.Identity.Directory.PasswordHash(c.UserContext(), username)
+	if err != nil || u.Status != data.UserActive || hash == "" {
+		policy.VerifyPassword(s.dummyHash(), password)
+		return false
+	}
+	return policy.VerifyPassword(hash, password) == nil
+}
+
+func (s *Server) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummy, _ = policy.HashPassword(randomToken("")) })
+	return s.dummy
+}
+
+// startSession issues a new session id (no fixation) with a CSRF token.
+func (s *Server) startSession(c *fiber.Ctx, user string) error {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	if err := sess.Regenerate(); err != nil {
+		return err
+	}
+	csrf := randomToken("")
+	sess.Set("user", user)
+	sess.Set("since", time.Now().Unix())
+	sess.Set("csrf", csrf)
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"username": user, "csrf_token": csrf})
+}
+
+// logout serves POST /api/v1/logout.
+func (s *Server) logout(c *fiber.Ctx) error {
+	sess, err := s.sessions.Get(c)
+	if err == nil {
+		sess.Destroy()
+	}
+	return c.JSON(fiber.Map{"status": "logged out"})
+}
+
+// throttle locks an account after repeated failures and slows the client
+// address, both in memory; neither is visible in the answer.
+type throttle struct {
+	mu    sync.Mutex
+	users map[string]*failures
+	addrs map[string]*failures
+}
+
+type failures struct {
+	count int
+	last  time.Time
+}
+
+const (
+	lockAfter   = 5
+	lockFor     = 15 * time.Minute
+	maxAddrWait = 2 * time.Second
+)
+
+func (t *throttle) get(m *map[string]*failures, key string) *failures {
+	if *m == nil {
+		*m = map[string]*failures{}
+	}
+	f := (*m)[key]
+	if f == nil || time.Since(f.last) > lockFor {
+		f = &failures{}
+		(*m)[key] = f
+	}
+	return f
+}
+
+func (t *throttle) allow(user, addr string) error {
+	t.mu.Lock()
+	u, a := t.get(&t.users, user), t.get(&t.addrs, addr)
+	locked, wait := u.count >= lockAfter, min(time.Duration(a.count)*200*time.Millisecond, maxAddrWait)
+	t.mu.Unlock()
+	time.Sleep(wait)
+	if locked {
+		return errBadLogin
+	}
+	return nil
+}
+
+func (t *throttle) fail(user, addr string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, f := range []*failures{t.get(&t.users, user), t.get(&t.addrs, addr)} {
+		f.count++
+		f.last = time.Now()
+	}
+}
+
+func (t *throttle) succeed(user string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.users, user)
+}
+
+// createToken serves POST /api/v1/tokens: a token for the caller, shown
+// once.
+func (s *Server) createToken(c *fiber.Ctx) error {
+	var req struct{ Label string }
+	json.Unmarshal(c.Body(), &req)
+	token := randomToken("qd_")
+	id, err := s.cfg.Identity.Directory.AddToken(c.UserContext(), actorOf(c), req.Label, token)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "token": token, "note": "shown once; store it now"})
+}
+
+// revokeToken serves DELETE /api/v1/tokens/:id for the caller's own token.
+func (s *Server) revokeToken(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return badRequestf("token id must be a number")
+	}
+	if err := s.cfg.Identity.Directory.RevokeToken(c.UserContext(), actorOf(c), id); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"revoked": id})
+}
+
+// createUser serves POST /api/v1/users (sysadmin).
+func (s *Server) createUser(c *fiber.Ctx) error {
+	var req struct {
+		data.User
+		Password string `json:"password"`
+	}
+	if err := json.Unmarshal(c.Body(), &req); err != nil {
+		return badRequestf("send {\"username\", \"display_name\", \"dept\", \"password\"}")
+	}
+	if err := policy.CheckPasswordPolicy(req.Username, req.Password); err != nil {
+		return &data.ValidationError{Fields: map[string]string{"password": err.Error()}}
+	}
+	hash, err := policy.HashPassword(req.Password)
+	if err != nil {
+		return err
+	}
+	receipt, err := s.cfg.Identity.Directory.CreateUser(c.UserContext(), actorOf(c), req.User, hash)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"username": req.Username, "receipt": receipt})
+}
+
+// setUserStatus serves POST /api/v1/users/:username/{disable,enable}.
+func (s *Server) setUserStatus(active bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		receipt, err := s.cfg.Identity.Directory.SetUserStatus(c.UserContext(), actorOf(c), c.Params("username"), active)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"username": c.Params("username"), "receipt": receipt})
+	}
+}
+
+// changeRole serves POST /api/v1/roles/{grant,revoke} (secadmin).
+func (s *Server) changeRole(grant bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var req struct{ User, Role, Dept string }
+		if err := json.Unmarshal(c.Body(), &req); err != nil || req.User == "" || req.Role == "" || req.Dept == "" {
+			return badRequestf("send {\"user\", \"role\", \"dept\"}")
+		}
+		receipt, err := s.cfg.Identity.ChangeRole(c.UserContext(), actorOf(c), grant, req.User, req.Role, req.Dept)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"user": req.User, "role": req.Role, "dept": req.Dept, "receipt": receipt})
+	}
+}
+
+var errPolicyRefusal = []error{policy.ErrSeparationOfDuties, policy.ErrSelfGrant, policy.ErrForbidden,
+	policy.ErrFourEyes, policy.ErrRoleScope, policy.ErrUnknownRole, policy.ErrAlreadyGranted,
+	policy.ErrNotGranted, policy.ErrInvalidName, policy.ErrWeakPassword}
+
+// isPolicyRefusal reports whether err is a rule of the policy package.
+func isPolicyRefusal(err error) bool {
+	for _, e := range errPolicyRefusal {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
