@@ -8,8 +8,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"qingdan/data"
-	"qingdan/policy"
 	"qingdan/ledger"
+	"qingdan/policy"
 )
 
 // Problem is an RFC 9457 problem detail.
