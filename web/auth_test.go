@@ -1,0 +1,157 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestWriteMatrix logs in as each demo role and calls every write
+// endpoint: who may do what is exactly the role table.
+func TestWriteMatrix(t *testing.T) {
+	s, _ := newDemoServer(t)
+	meta := map[string]any{"basis_doc": "清编办〔2026〕1号", "change_note": "测试"}
+	with := func(m map[string]any) map[string]any {
+		out := map[string]any{}
+		for k, v := range meta {
+			out[k] = v
+		}
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
+	power := with(map[string]any{"code": "XK-MATRIX-1", "name": "测试许可", "category": "XK", "dept": "scjg",
+		"basis": []any{map[string]any{"law": "《中华人民共和国行政许可法》"}}})
+	endpoints := []struct {
+		name, method, path string
+		body               map[string]any
+	}{
+		{"publish power", "POST", "/api/v1/powers", power},
+		{"amend power", "PUT", "/api/v1/powers/XK-SCJG-002", with(map[string]any{"promised_limit": 1})},
+		{"create user", "POST", "/api/v1/users", map[string]any{"username": "newbie", "display_name": "新人", "dept": "scjg", "password": "Zq8!long-enough-phrase"}},
+		{"grant role", "POST", "/api/v1/roles/grant", map[string]any{"user": "clerk.gaj", "role": "approver", "dept": "gaj"}},
+		{"manage department", "PUT", "/api/v1/departments/scjg", with(map[string]any{"name_en": "Market Regulation"})},
+	}
+	// want[user] lists the endpoints the user may call (2xx); the rest 403.
+	want := map[string][]string{
+		"editor.scjg":    {"publish power", "amend power"},
+		"editor.bianban": {"publish power", "amend power"},
+		"editor.gaj":     {},
+		"clerk.scjg":     {},
+		"approver.scjg":  {},
+		"sysadmin":       {"create user", "manage department"},
+		"secadmin":       {"grant role"},
+		"auditor":        {},
+	}
+	for user, allowed := range want {
+		t.Run(user, func(t *testing.T) {
+			who := login(t, s, user)
+			for _, e := range endpoints {
+				status, body := send(t, s, e.method, e.path, who, e.body)
+				ok := contains(allowed, e.name)
+				if ok && (status < 200 || status > 299) && status != 409 && status != 422 {
+					t.Errorf("%s %s: %d %s, want 2xx", user, e.name, status, body)
+				}
+				if !ok && status != 403 {
+					t.Errorf("%s %s: %d %s, want 403", user, e.name, status, body)
+				}
+			}
+		})
+	}
+	for _, e := range endpoints {
+		if status, _ := send(t, s, e.method, e.path, creds{}, e.body); status != 401 {
+			t.Errorf("anonymous %s: %d, want 401", e.name, status)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestSessionIDChangesAtLogin(t *testing.T) {
+	s, _ := newDemoServer(t)
+	resp, _ := s.App().Test(httptest.NewRequest("GET", "/api/v1/departments", nil), -1)
+	pre := "attacker-chosen-id"
+	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"clerk.scjg","password":"`+DemoPassword+`"}`))
+	req.Header.Set("Cookie", sessionCookie+"="+pre)
+	resp, err := s.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode, err)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == sessionCookie {
+			if c.Value == pre || c.Value == "" || !c.HttpOnly || c.SameSite == 0 {
+				t.Fatalf("session cookie %+v: want a fresh HttpOnly SameSite id", c)
+			}
+			return
+		}
+	}
+	t.Fatal("no session cookie set at login")
+}
+
+func TestLockoutHidesWhetherUserExists(t *testing.T) {
+	s, _ := newDemoServer(t)
+	try := func(user, pw string) (int, string) {
+		req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"`+user+`","password":"`+pw+`"}`))
+		req.Header.Set("X-Forwarded-For", "10.0.0.1")
+		resp, _ := s.App().Test(req, -1)
+		var p Problem
+		json.NewDecoder(resp.Body).Decode(&p)
+		return resp.StatusCode, p.Detail
+	}
+	s.throttle.addrs = nil
+	for i := 0; i < lockAfter; i++ {
+		try("clerk.gaj", "wrong password")
+		s.throttle.addrs = nil // keep the address delay out of this test
+	}
+	status, detail := try("clerk.gaj", DemoPassword)
+	_, unknown := try("no.such.user", "whatever")
+	if status != 401 || detail != unknown {
+		t.Fatalf("locked account with the right password: %d %q; unknown user: %q; want the same 401", status, detail, unknown)
+	}
+	if status, _ := try("clerk.scjg", DemoPassword); status != 200 {
+		t.Fatalf("another account is not locked: %d", status)
+	}
+}
+
+func TestDisabledUserStopsAtOnce(t *testing.T) {
+	s, _ := newDemoServer(t)
+	clerk := login(t, s, "clerk.scjg")
+	status, body := send(t, s, "POST", "/api/v1/tokens", clerk, map[string]any{"label": "script"})
+	if status != 201 {
+		t.Fatalf("create token: %d %s", status, body)
+	}
+	var tok struct{ Token string }
+	json.Unmarshal(body, &tok)
+	bearer := creds{bearer: tok.Token}
+	if status, _ := send(t, s, "POST", "/api/v1/tokens", bearer, map[string]any{}); status != 201 {
+		t.Fatalf("token works before: %d", status)
+	}
+	if status, body := send(t, s, "POST", "/api/v1/users/clerk.scjg/disable", login(t, s, "sysadmin"), map[string]any{}); status != 200 {
+		t.Fatalf("disable: %d %s", status, body)
+	}
+	for name, who := range map[string]creds{"session": clerk, "token": bearer} {
+		if status, _ := send(t, s, "POST", "/api/v1/tokens", who, map[string]any{}); status != 401 {
+			t.Errorf("disabled user's %s: %d, want 401", name, status)
+		}
+	}
+}
+
+func TestLogoutEndsSession(t *testing.T) {
+	s, _ := newDemoServer(t)
+	who := login(t, s, "clerk.scjg")
+	if status, _ := send(t, s, "POST", "/api/v1/logout", who, nil); status != 200 {
+		t.Fatalf("logout: %d", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/tokens", who, map[string]any{}); status != 401 {
+		t.Fatalf("after logout: %d, want 401", status)
+	}
+}
