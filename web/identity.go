@@ -97,7 +97,7 @@ func (id *Identity) SeedDemo(ctx context.Context, depts []string) ([]string, err
 			return nil, fmt.Errorf("demo user %s: %w", a.user, err)
 		}
 		for _, role := range a.roles {
-			if err := id.bootstrapGrant(ctx, a.user, role, roleDept(role, a.dept)); err != nil {
+			if err := id.BootstrapGrant(ctx, a.user, role, roleDept(role, a.dept)); err != nil {
 				return nil, err
 			}
 		}
@@ -113,9 +113,10 @@ func roleDept(role, dept string) string {
 	return dept
 }
 
-// bootstrapGrant is a grant by "system" (demo seeding, the first
-// administrators): the role rules apply, the granter rules do not.
-func (id *Identity) bootstrapGrant(ctx context.Context, user, role, dept string) error {
+// BootstrapGrant is a grant by "system" (demo seeding, the first
+// administrators made with 'qingdan user add'): the role rules (三员分立,
+// scope) apply, the granter rules do not.
+func (id *Identity) BootstrapGrant(ctx context.Context, user, role, dept string) error {
 	_, err := id.Directory.ChangeRole(ctx, "system", true, data.RoleEvent{User: user, Role: role, Dept: dept},
 		func(current []data.Grant) error { return policy.CheckAssignment(toPolicy(current), role, dept) })
 	if err != nil {

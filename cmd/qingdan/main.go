@@ -38,6 +38,7 @@ func commands() []command {
 		{"serve", "run the HTTP service", runServe},
 		{"verify", "verify the whole ledger and the lists offline", runVerify},
 		{"import", "import a published list file (CSV, XLSX, JSON)", runImport},
+		{"user", "add an account: user add --username U --name 名称 --dept D --role R < password", runUser},
 	}
 }
 

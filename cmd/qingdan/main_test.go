@@ -193,3 +193,33 @@ func TestImportRealCatalogue(t *testing.T) {
 		t.Fatalf("verify after import: exit %d: %s", code, out)
 	}
 }
+
+// TestUserAddThenLogin bootstraps a security administrator from the
+// command line and logs in with it over HTTP.
+func TestUserAddThenLogin(t *testing.T) {
+	dir := t.TempDir()
+	f := &userFlags{storageConfig: storageConfig{dataDir: dir, origin: "qingdan.local/ledger"},
+		username: "sec.zhang", name: "张安全", dept: "*", roles: []string{"secadmin"}}
+	var out bytes.Buffer
+	if err := addUser(context.Background(), f, "weak", &out); err == nil {
+		t.Fatal("a weak password was accepted")
+	}
+	if err := addUser(context.Background(), f, "correct horse battery staple 9", &out); err != nil {
+		t.Fatal(err)
+	}
+	bad := &userFlags{storageConfig: f.storageConfig, username: "two.hats", name: "两职", dept: "*", roles: []string{"secadmin", "auditor"}}
+	if err := addUser(context.Background(), bad, "correct horse battery staple 9", &out); err == nil {
+		t.Fatal("secadmin and auditor granted to one user")
+	}
+	serveFor(t, []string{"--data", dir}, func(base string) {
+		resp, err := http.Post(base+"/api/v1/login", "application/json",
+			strings.NewReader(`{"username":"sec.zhang","password":"correct horse battery staple 9"}`))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("login: %v %v", resp, err)
+		}
+		resp.Body.Close()
+	})
+	if code, out := runCmd("verify", "--data", dir); code != exitOK {
+		t.Fatalf("verify: %d %s", code, out)
+	}
+}
