@@ -109,6 +109,7 @@ func (s *Server) guard(a Access) fiber.Handler {
 			return err
 		}
 		if !ok {
+			s.audit(c, user, "permission.denied", "denied", a.Obj+" "+a.Act+" in "+dept)
 			return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("%s may not %s %s in department %s", user, a.Act, a.Obj, dept))
 		}
 		return c.Next()
@@ -178,13 +179,16 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return errBadLogin
 	}
 	if err := s.throttle.allow(req.Username, c.IP()); err != nil {
+		s.audit(c, req.Username, "login.locked", "denied", "account locked after repeated failures")
 		return err
 	}
 	if !s.checkPassword(c, req.Username, req.Password) {
 		s.throttle.fail(req.Username, c.IP())
+		s.audit(c, req.Username, "login.failed", "failed", "")
 		return errBadLogin
 	}
 	s.throttle.succeed(req.Username)
+	s.audit(c, req.Username, "login", "ok", "")
 	return s.startSession(c, req.Username)
 }
 
@@ -229,6 +233,7 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	if err == nil {
 		sess.Destroy()
 	}
+	s.audit(c, actorOf(c), "logout", "ok", "")
 	return c.JSON(fiber.Map{"status": "logged out"})
 }
 
@@ -300,6 +305,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, actorOf(c), "token.created", "ok", fmt.Sprintf("token %d %q", id, req.Label))
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "token": token, "note": "shown once; store it now"})
 }
 
@@ -312,6 +318,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	if err := s.cfg.Identity.Directory.RevokeToken(c.UserContext(), actorOf(c), id); err != nil {
 		return err
 	}
+	s.audit(c, actorOf(c), "token.revoked", "ok", fmt.Sprintf("token %d", id))
 	return c.JSON(fiber.Map{"revoked": id})
 }
 
@@ -335,6 +342,7 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, actorOf(c), "user.created", "ok", req.Username)
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"username": req.Username, "receipt": receipt})
 }
 
@@ -345,6 +353,7 @@ func (s *Server) setUserStatus(active bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		s.audit(c, actorOf(c), map[bool]string{true: "user.enabled", false: "user.disabled"}[active], "ok", c.Params("username"))
 		return c.JSON(fiber.Map{"username": c.Params("username"), "receipt": receipt})
 	}
 }
@@ -357,9 +366,12 @@ func (s *Server) changeRole(grant bool) fiber.Handler {
 			return badRequestf("send {\"user\", \"role\", \"dept\"}")
 		}
 		receipt, err := s.cfg.Identity.ChangeRole(c.UserContext(), actorOf(c), grant, req.User, req.Role, req.Dept)
+		action := map[bool]string{true: "role.granted", false: "role.revoked"}[grant]
 		if err != nil {
+			s.audit(c, actorOf(c), action, "denied", req.User+" "+req.Role+" "+req.Dept+": "+err.Error())
 			return err
 		}
+		s.audit(c, actorOf(c), action, "ok", req.User+" "+req.Role+" "+req.Dept)
 		return c.JSON(fiber.Map{"user": req.User, "role": req.Role, "dept": req.Dept, "receipt": receipt})
 	}
 }

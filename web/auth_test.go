@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"qingdan/ledger"
 )
 
 // TestWriteMatrix logs in as each demo role and calls every write
@@ -153,5 +156,34 @@ func TestLogoutEndsSession(t *testing.T) {
 	}
 	if status, _ := send(t, s, "POST", "/api/v1/tokens", who, map[string]any{}); status != 401 {
 		t.Fatalf("after logout: %d, want 401", status)
+	}
+}
+
+// TestSecurityLog: logins, failures and denials are recorded in the
+// security log, which only auditors read and which verifies.
+func TestSecurityLog(t *testing.T) {
+	s, _ := newDemoServer(t)
+	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"clerk.scjg","password":"nope-nope-nope"}`))
+	s.App().Test(req, -1)
+	clerk := login(t, s, "clerk.scjg")
+	send(t, s, "POST", "/api/v1/roles/grant", clerk, map[string]any{"user": "clerk.scjg", "role": "approver", "dept": "scjg"})
+	if status, _ := send(t, s, "GET", "/api/v1/security-log", clerk, nil); status != 403 {
+		t.Fatalf("clerk reads the security log: %d, want 403", status)
+	}
+	status, body := send(t, s, "GET", "/api/v1/security-log?limit=1000", login(t, s, "auditor"), nil)
+	if status != 200 {
+		t.Fatalf("auditor reads the security log: %d %s", status, body)
+	}
+	for _, want := range []string{`"type":"security.login.failed"`, `"type":"security.login"`, `"type":"security.permission.denied"`, `"addr":`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("security log lacks %s", want)
+		}
+	}
+	if strings.Contains(string(body), "nope-nope-nope") {
+		t.Fatal("a password reached the security log")
+	}
+	sec := s.cfg.SecurityLog
+	if _, err := ledger.Verify(context.Background(), sec.Store(), sec.Origin(), sec.Key().Verifier, nil); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -40,7 +40,9 @@ func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	if _, err := id.SeedDemo(context.Background(), []string{"scjg", "gaj", "bianban"}); err != nil {
 		t.Fatal(err)
 	}
-	return New(Config{Ledger: l, Catalog: cat, Identity: id}), l
+	secStore, _ := data.NewLedgerStore(db, data.SecurityLog)
+	sec := storetest.NewLog(t, secStore)
+	return New(Config{Ledger: l, SecurityLog: sec, Catalog: cat, Identity: id}), l
 }
 
 // creds is how a test request authenticates: a session cookie with its

@@ -48,6 +48,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/users/:username/enable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.setUserStatus(true)},
 		{"POST", "/api/v1/roles/grant", perm(policy.ObjRole, policy.ActGrant, allDepts), s.changeRole(true)},
 		{"POST", "/api/v1/roles/revoke", perm(policy.ObjRole, policy.ActRevoke, allDepts), s.changeRole(false)},
+		{"GET", "/api/v1/security-log", perm(policy.ObjSecurityLog, policy.ActRead, allDepts), s.securityLog},
 
 		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(data.KindDepartment)},
 		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(data.KindDepartment)},

@@ -19,6 +19,9 @@ import (
 type Config struct {
 	// Ledger is the public log.
 	Ledger *ledger.Log
+	// SecurityLog, if set, records logins, denials and administrative
+	// actions (its own origin and key); auditors read it.
+	SecurityLog *ledger.Log
 	// Catalog is the three lists.
 	Catalog *data.Catalog
 	// Identity is accounts, role grants and the enforcer; without it only

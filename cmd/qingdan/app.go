@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"qingdan/data"
 	"qingdan/ledger"
@@ -14,10 +15,22 @@ import (
 
 // storage is the opened data folder: database, key and logs.
 type storage struct {
-	db  *data.DB
-	key *ledger.Key
-	log *ledger.Log
+	db     *data.DB
+	key    *ledger.Key
+	log    *ledger.Log
+	seclog *ledger.Log // the security log: its own origin and key
 }
+
+// securityOrigin is the security log's origin: the ledger's, with
+// "seclog" for its last element.
+func securityOrigin(origin string) string {
+	if i := strings.LastIndexByte(origin, '/'); i >= 0 {
+		return origin[:i] + "/seclog"
+	}
+	return origin + "/seclog"
+}
+
+func (c storageConfig) secKeyPath() string { return filepath.Join(c.dataDir, "seclog.key") }
 
 // storageConfig says where the data lives.
 type storageConfig struct {
@@ -55,12 +68,32 @@ func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*st
 		st.close()
 		return nil, err
 	}
+	if st.seclog, err = openSecurityLog(db, c, logger); err != nil {
+		st.close()
+		return nil, err
+	}
 	return st, nil
+}
+
+func openSecurityLog(db *data.DB, c storageConfig, logger *slog.Logger) (*ledger.Log, error) {
+	origin := securityOrigin(c.origin)
+	key, err := ledger.LoadOrCreateKey(c.secKeyPath(), origin)
+	if err != nil {
+		return nil, err
+	}
+	store, err := data.NewLedgerStore(db, data.SecurityLog)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.Open(store, ledger.Config{Origin: origin, Key: key, Logger: logger})
 }
 
 func (st *storage) close() {
 	if st.log != nil {
 		st.log.Close()
+	}
+	if st.seclog != nil {
+		st.seclog.Close()
 	}
 	if st.db != nil {
 		st.db.Close()

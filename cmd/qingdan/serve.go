@@ -72,7 +72,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv := web.New(web.Config{Ledger: st.log, Catalog: catalog, Identity: identity, Logger: logger,
+	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Identity: identity, Logger: logger,
 		Ready: st.ready, SecureCookies: f.secureCookies})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)

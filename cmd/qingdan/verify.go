@@ -63,7 +63,41 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "ledger intact: %d entries, root %s, %d signed checkpoints verified in %s\n",
 		rep.Size, rep.Root, rep.Checkpoints, rep.Took.Round(1e6))
+	if err := verifySecurityLog(ctx, f, db, stdout); err != nil {
+		return err
+	}
 	return checkLists(ctx, store, db, stdout)
+}
+
+// verifySecurityLog verifies the security log with the key beside the
+// ledger's (seclog.key), when there is one.
+func verifySecurityLog(ctx context.Context, f *verifyFlags, db *data.DB, stdout io.Writer) error {
+	raw, err := os.ReadFile(f.secKeyPath())
+	if errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(stdout, "security log: no key in the data folder, not checked")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	k, err := ledger.ParseKey(string(raw))
+	if err != nil {
+		return err
+	}
+	store, err := data.NewLedgerStore(db, data.SecurityLog)
+	if err != nil {
+		return err
+	}
+	rep, err := ledger.Verify(ctx, store, securityOrigin(f.origin), k.Verifier, nil)
+	var ve *ledger.VerifyError
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%w: security log: %v", errTampered, ve)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "security log intact: %d entries\n", rep.Size)
+	return nil
 }
 
 // checkLists rebuilds the list projections from the ledger and compares
