@@ -35,6 +35,8 @@ type Enforcer struct {
 	// read the table before a grant and applied it after would silently
 	// drop that grant from memory. Checks never take it.
 	mu sync.Mutex
+	// cache holds answers until the next policy change.
+	cache decisions
 }
 
 // New builds the enforcer on db (the shared writer; not a transaction —
@@ -113,10 +115,16 @@ func (e *Enforcer) Allowed(user, dept, obj, act string) (bool, error) {
 	if err := checkNames(user, dept); err != nil {
 		return false, err
 	}
+	key := decisionKey(user, dept, obj, act)
+	ok, found, gen := e.cache.get(key)
+	if found {
+		return ok, nil
+	}
 	ok, err := e.se.Enforce(user, dept, obj, act)
 	if err != nil {
 		return false, fmt.Errorf("policy: enforce: %w", err)
 	}
+	e.cache.put(key, ok, gen)
 	return ok, nil
 }
 
@@ -130,6 +138,7 @@ func (e *Enforcer) Grant(user, role, dept string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	defer e.cache.invalidate() // after the change, before unlocking
 	held := e.RolesOf(user)
 	if err := CheckAssignment(held, role, dept); err != nil {
 		return err
@@ -155,6 +164,7 @@ func (e *Enforcer) Revoke(user, role, dept string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	defer e.cache.invalidate() // after the change, before unlocking
 	removed, err := e.se.DeleteRoleForUserInDomain(user, roleSubject(role), dept)
 	if err != nil {
 		return fmt.Errorf("policy: revoke %s from %s in %s: %w", role, user, dept, err)
@@ -200,6 +210,7 @@ func compareGrants(a, b Grant) int {
 func (e *Enforcer) Reload() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	defer e.cache.invalidate() // after the change, before unlocking
 	if err := e.se.LoadPolicy(); err != nil {
 		return fmt.Errorf("policy: reload: %w", err)
 	}

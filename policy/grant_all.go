@@ -23,6 +23,7 @@ const grantChunk = 1000
 func (e *Enforcer) GrantAll(as []Assignment) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	defer e.cache.invalidate() // after the change, before unlocking
 	rules, err := e.newGroupings(as)
 	if err != nil {
 		return err
