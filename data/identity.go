@@ -92,6 +92,11 @@ func projectUser(tx *gorm.DB, index int64, ev *UserEvent, action string) error {
 		}
 		return tx.Exec(`INSERT INTO users (username, display_name, dept, status, ledger_index) VALUES (?,?,?,?,?)`,
 			u.Username, u.DisplayName, u.Dept, u.Status, index).Error
+	case "password_reset":
+		if cur == nil {
+			return fmt.Errorf("%w: user %s", ErrNotFound, ev.Username)
+		}
+		return nil // the new hash is written beside, never in the ledger
 	case "disabled", "enabled":
 		if cur == nil {
 			return fmt.Errorf("%w: user %s", ErrNotFound, ev.Username)
@@ -243,4 +248,22 @@ func ledgerEvent(typ, actor, dept string, data any) ledger.Event {
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			return Project(ctx, GormTx(tx), e)
 		}}
+}
+
+// ResetPassword records user.password_reset and stores the new hash in the
+// same transaction.
+func (d *Directory) ResetPassword(ctx context.Context, actor, username, passwordHash string) (*Receipt, error) {
+	ev := ledgerEvent("user.password_reset", actor, "", UserEvent{Username: username})
+	project := ev.Project
+	ev.Project = func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+		if err := project(ctx, tx, e); err != nil {
+			return err
+		}
+		return GormTx(tx).WithContext(ctx).Exec(`UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, username).Error
+	}
+	app, err := d.log.Append(ctx, ev)
+	if err != nil {
+		return nil, err
+	}
+	return app.Receipt, nil
 }

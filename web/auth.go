@@ -389,3 +389,25 @@ func isPolicyRefusal(err error) bool {
 	}
 	return false
 }
+
+// resetPassword serves POST /api/v1/users/:username/password (sysadmin).
+func (s *Server) resetPassword(c *fiber.Ctx) error {
+	var req struct{ Password string }
+	if err := json.Unmarshal(c.Body(), &req); err != nil {
+		return badRequestf("send {\"password\"}")
+	}
+	user := c.Params("username")
+	if err := policy.CheckPasswordPolicy(user, req.Password); err != nil {
+		return &data.ValidationError{Fields: map[string]string{"password": err.Error()}}
+	}
+	hash, err := policy.HashPassword(req.Password)
+	if err != nil {
+		return err
+	}
+	receipt, err := s.cfg.Identity.Directory.ResetPassword(c.UserContext(), actorOf(c), user, hash)
+	if err != nil {
+		return err
+	}
+	s.audit(c, actorOf(c), "user.password_reset", "ok", user)
+	return c.JSON(fiber.Map{"username": user, "receipt": receipt})
+}

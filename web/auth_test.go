@@ -187,3 +187,21 @@ func TestSecurityLog(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPasswordReset(t *testing.T) {
+	s, _ := newDemoServer(t)
+	admin := login(t, s, "sysadmin")
+	if status, _ := send(t, s, "POST", "/api/v1/users/clerk.gaj/password", admin, map[string]any{"password": "123456"}); status != 422 {
+		t.Fatalf("a common password: %d, want 422", status)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/users/clerk.gaj/password", login(t, s, "secadmin"), map[string]any{"password": "a much better passphrase 7"}); status != 403 {
+		t.Fatalf("secadmin resets a password: %d, want 403", status)
+	}
+	if status, b := send(t, s, "POST", "/api/v1/users/clerk.gaj/password", admin, map[string]any{"password": "a much better passphrase 7"}); status != 200 {
+		t.Fatalf("reset: %d %s", status, b)
+	}
+	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"clerk.gaj","password":"a much better passphrase 7"}`))
+	if resp, _ := s.App().Test(req, -1); resp.StatusCode != 200 {
+		t.Fatalf("login with the new password: %d", resp.StatusCode)
+	}
+}

@@ -46,6 +46,7 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/users", perm(policy.ObjUser, policy.ActCreate, allDepts), s.createUser},
 		{"POST", "/api/v1/users/:username/disable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.setUserStatus(false)},
 		{"POST", "/api/v1/users/:username/enable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.setUserStatus(true)},
+		{"POST", "/api/v1/users/:username/password", perm(policy.ObjUser, policy.ActResetPassword, allDepts), s.resetPassword},
 		{"POST", "/api/v1/roles/grant", perm(policy.ObjRole, policy.ActGrant, allDepts), s.changeRole(true)},
 		{"POST", "/api/v1/roles/revoke", perm(policy.ObjRole, policy.ActRevoke, allDepts), s.changeRole(false)},
 		{"GET", "/api/v1/security-log", perm(policy.ObjSecurityLog, policy.ActRead, allDepts), s.securityLog},
