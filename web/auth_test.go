@@ -205,3 +205,13 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("login with the new password: %d", resp.StatusCode)
 	}
 }
+
+func TestMissingCSRFIsRefused(t *testing.T) {
+	s, _ := newDemoServer(t)
+	who := login(t, s, "editor.scjg")
+	who.csrf = ""
+	status, body := send(t, s, "PUT", "/api/v1/powers/XK-SCJG-002", who, map[string]any{"promised_limit": 1, "basis_doc": "x", "change_note": "y"})
+	if status != 403 || !strings.Contains(string(body), "CSRF") {
+		t.Fatalf("a cookie session without X-CSRF-Token: %d %s, want 403", status, body)
+	}
+}
