@@ -41,6 +41,9 @@ func Project(ctx context.Context, tx *gorm.DB, e *ledger.Entry) error {
 	if ok && (kind == "user" || kind == "role") {
 		return projectIdentity(tx.WithContext(ctx), e, kind, action)
 	}
+	if ok && kind == "application" {
+		return projectApplication(tx.WithContext(ctx), e, action)
+	}
 	if _, known := kinds[Kind(kind)]; !ok || !known {
 		return nil
 	}

@@ -36,6 +36,10 @@ var projectionTables = []struct{ table, query, key string }{
 	{"services", "SELECT * FROM services", "code"},
 	{"item_versions", "SELECT * FROM item_versions", "ledger_index"},
 	{"users", "SELECT username, display_name, dept, status, ledger_index FROM users", "username"},
+	{"applications", `SELECT number, service_code, power_code, dept, state, outcome, applicant_type, applicant_display,
+		commitment, submitted_at, accepted_on, closed_on, legal_limit, promised_limit, extension_days, paused_since,
+		pauses, reviewed_by, decided_by, ledger_index FROM applications`, "number"},
+	{"application_events", "SELECT * FROM application_events", "ledger_index"},
 	{"casbin_rule", "SELECT v0 || ' ' || v1 || ' ' || v2 AS grant_line, v0, v1, v2 FROM casbin_rule WHERE ptype = 'g'", "grant_line"},
 }
 

@@ -1,0 +1,304 @@
+package data
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"qingdan/data/workday"
+	"qingdan/ledger"
+)
+
+// Application states (办件状态), as DESIGN §4.
+const (
+	StateSubmitted = "submitted"
+	StateAccepted  = "accepted"  // 受理
+	StateRefused   = "refused"   // 不予受理
+	StateReviewed  = "reviewed"  // 审查
+	StateDecided   = "decided"   // 决定
+	StateDelivered = "delivered" // 送达
+	StateWithdrawn = "withdrawn" // 撤回
+)
+
+// Officials' and applicants' actions on an application.
+const (
+	ActionAccept   = "accept"
+	ActionRefuse   = "refuse"
+	ActionReview   = "review"
+	ActionDecide   = "decide"
+	ActionDeliver  = "deliver"
+	ActionPause    = "pause"
+	ActionResume   = "resume"
+	ActionExtend   = "extend"
+	ActionWithdraw = "withdraw"
+)
+
+// transitions: from which states an action may be taken, and the state it
+// leads to ("" keeps the state).
+var transitions = map[string]struct {
+	from []string
+	to   string
+	past string // the entry type's verb
+}{
+	ActionAccept:   {[]string{StateSubmitted}, StateAccepted, "accepted"},
+	ActionRefuse:   {[]string{StateSubmitted}, StateRefused, "refused"},
+	ActionReview:   {[]string{StateAccepted}, StateReviewed, "reviewed"},
+	ActionDecide:   {[]string{StateReviewed}, StateDecided, "decided"},
+	ActionDeliver:  {[]string{StateDecided}, StateDelivered, "delivered"},
+	ActionPause:    {[]string{StateAccepted, StateReviewed}, "", "paused"},
+	ActionResume:   {[]string{StateAccepted, StateReviewed}, "", "resumed"},
+	ActionExtend:   {[]string{StateAccepted, StateReviewed}, "", "extended"},
+	ActionWithdraw: {[]string{StateSubmitted, StateAccepted, StateReviewed}, StateWithdrawn, "withdrawn"},
+}
+
+// Actions lists every action name.
+func Actions() []string {
+	out := make([]string, 0, len(transitions))
+	for a := range transitions {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Pause is one stopped period of the clock (特别程序, 行政许可法 §45).
+type Pause struct {
+	From   string `json:"from"`
+	To     string `json:"to,omitempty"` // "" while still paused
+	Reason string `json:"reason"`
+}
+
+// Application is an application's record as the public and officials see
+// it (no personal data beyond the masked display name).
+type Application struct {
+	Number           string  `json:"number"`
+	ServiceCode      string  `json:"service_code"`
+	PowerCode        string  `json:"power_code"`
+	Dept             string  `json:"dept"`
+	State            string  `json:"state"`
+	Outcome          string  `json:"outcome"`
+	ApplicantType    string  `json:"applicant_type"`
+	ApplicantDisplay string  `json:"applicant"`
+	SubmittedAt      string  `json:"submitted_at"`
+	AcceptedOn       string  `json:"accepted_on,omitempty"`
+	ClosedOn         string  `json:"closed_on,omitempty"`
+	LegalLimit       int     `json:"legal_limit"`
+	PromisedLimit    int     `json:"promised_limit"`
+	ExtensionDays    int     `json:"extension_days"`
+	PausedSince      string  `json:"paused_since,omitempty"`
+	Pauses           []Pause `json:"pauses"`
+	ReviewedBy       string  `json:"-"`
+	DecidedBy        string  `json:"-"`
+	LedgerIndex      int64   `json:"ledger_index"`
+}
+
+// SubmittedEvent is the data of application.submitted: no personal data,
+// only the masked display name and a salted commitment to the rest.
+type SubmittedEvent struct {
+	Number         string   `json:"number"`
+	ServiceCode    string   `json:"service_code"`
+	PowerCode      string   `json:"power_code"`
+	Dept           string   `json:"dept"`
+	ApplicantType  string   `json:"applicant_type"`
+	DisplayName    string   `json:"applicant"`
+	Commitment     string   `json:"commitment"` // base64 SHA-256
+	LegalLimit     int      `json:"legal_limit"`
+	PromisedLimit  int      `json:"promised_limit"`
+	MaterialHashes []string `json:"materials,omitempty"`
+}
+
+// ActionEvent is the data of every other application entry; only the
+// fields of its action are set.
+type ActionEvent struct {
+	Number    string   `json:"number"`
+	Reason    string   `json:"reason,omitempty"`
+	Missing   []string `json:"missing,omitempty"`   // refuse: 一次性告知
+	Opinion   string   `json:"opinion,omitempty"`   // review
+	Outcome   string   `json:"outcome,omitempty"`   // decide: approved | denied
+	Basis     string   `json:"basis,omitempty"`     // decide
+	Method    string   `json:"method,omitempty"`    // deliver
+	Procedure string   `json:"procedure,omitempty"` // pause: hearing, testing, expert review …
+	Days      int      `json:"days,omitempty"`      // extend
+}
+
+// projectApplication applies application.* entries.
+func projectApplication(tx *gorm.DB, e *ledger.Entry, action string) error {
+	if action == "submitted" {
+		return projectSubmitted(tx, e)
+	}
+	var ev ActionEvent
+	if err := json.Unmarshal(e.Data, &ev); err != nil {
+		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	}
+	app, err := applicationRow(tx, ev.Number)
+	if err != nil {
+		return err
+	}
+	if err := applyAction(app, e, action, &ev); err != nil {
+		return err
+	}
+	if err := saveApplication(tx, app, e.Index); err != nil {
+		return err
+	}
+	return addTimeline(tx, e, ev.Number)
+}
+
+func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
+	var ev SubmittedEvent
+	if err := json.Unmarshal(e.Data, &ev); err != nil {
+		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	}
+	if err := mustBeInForce(tx, "services", ev.ServiceCode, "service_code"); err != nil {
+		return err
+	}
+	if ev.PowerCode != "" {
+		if err := mustBeInForce(tx, "powers", ev.PowerCode, "power_code"); err != nil {
+			return err // 清单之外不得实施
+		}
+	}
+	err := tx.Exec(`INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
+		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		ev.Number, ev.ServiceCode, ev.PowerCode, ev.Dept, StateSubmitted, ev.ApplicantType, ev.DisplayName,
+		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index).Error
+	if err != nil {
+		return fmt.Errorf("%w: application %s: %v", ErrConflict, ev.Number, err)
+	}
+	return addTimeline(tx, e, ev.Number)
+}
+
+// applyAction checks the transition and changes app. The clock's dates
+// are China dates of the entry's time.
+func applyAction(app *Application, e *ledger.Entry, action string, ev *ActionEvent) error {
+	verb := actionOfPast(action)
+	t, ok := transitions[verb]
+	if !ok {
+		return fmt.Errorf("%w: unknown application entry type %q", ErrInvalid, action)
+	}
+	if !slices.Contains(t.from, app.State) {
+		return fmt.Errorf("%w: cannot %s an application that is %s", ErrConflict, verb, app.State)
+	}
+	if app.PausedSince != "" && verb != ActionResume && verb != ActionWithdraw {
+		return fmt.Errorf("%w: the application is paused (特别程序); resume it first", ErrConflict)
+	}
+	today := workday.DateOf(e.Time).String()
+	if err := applyEffect(app, verb, ev, today, e.Actor); err != nil {
+		return err
+	}
+	if t.to != "" {
+		app.State = t.to
+	}
+	return nil
+}
+
+func actionOfPast(past string) string {
+	for a, t := range transitions {
+		if t.past == past {
+			return a
+		}
+	}
+	return past
+}
+
+// applyEffect applies what an action changes besides the state.
+func applyEffect(app *Application, verb string, ev *ActionEvent, today, actor string) error {
+	switch verb {
+	case ActionAccept:
+		app.AcceptedOn = today
+	case ActionRefuse, ActionWithdraw:
+		app.ClosedOn = today
+		app.PausedSince = ""
+	case ActionDeliver:
+		// the statutory clock stopped at the decision (§42); delivery (§44)
+		// keeps that date.
+	case ActionReview:
+		app.ReviewedBy = actor
+	case ActionDecide:
+		if ev.Outcome != "approved" && ev.Outcome != "denied" {
+			return &ValidationError{Fields: map[string]string{"outcome": "must be approved or denied"}}
+		}
+		app.Outcome, app.DecidedBy, app.ClosedOn = ev.Outcome, actor, today
+	case ActionPause:
+		if app.PausedSince != "" {
+			return fmt.Errorf("%w: already paused", ErrConflict)
+		}
+		app.PausedSince = today
+		app.Pauses = append(app.Pauses, Pause{From: today, Reason: ev.Procedure + ": " + ev.Reason})
+	case ActionResume:
+		return resume(app, today)
+	case ActionExtend:
+		return extend(app, ev.Days)
+	}
+	return nil
+}
+
+func resume(app *Application, today string) error {
+	if app.PausedSince == "" || len(app.Pauses) == 0 {
+		return fmt.Errorf("%w: the application is not paused", ErrConflict)
+	}
+	app.Pauses[len(app.Pauses)-1].To = today
+	app.PausedSince = ""
+	return nil
+}
+
+// maxExtension is the extension a head of agency may grant (§42: 10 days).
+const maxExtension = 10
+
+func extend(app *Application, days int) error {
+	if days < 1 || app.ExtensionDays+days > maxExtension {
+		return &ValidationError{Fields: map[string]string{"days": fmt.Sprintf("extensions total at most %d working days (行政许可法第四十二条)", maxExtension)}}
+	}
+	app.ExtensionDays += days
+	return nil
+}
+
+// appRow is the applications table's row as scanned.
+type appRow struct {
+	Number, ServiceCode, PowerCode, Dept, State, Outcome string
+	ApplicantType, ApplicantDisplay, SubmittedAt         string
+	AcceptedOn, ClosedOn, PausedSince, Pauses            string
+	ReviewedBy, DecidedBy                                string
+	LegalLimit, PromisedLimit, ExtensionDays             int
+	LedgerIndex                                          int64
+}
+
+func applicationRow(tx *gorm.DB, number string) (*Application, error) {
+	var r appRow
+	res := tx.Raw(`SELECT number, service_code, power_code, dept, state, outcome, applicant_type, applicant_display,
+		submitted_at, accepted_on, closed_on, paused_since, pauses, reviewed_by, decided_by, legal_limit,
+		promised_limit, extension_days, ledger_index FROM applications WHERE number = ?`, number).Scan(&r)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, fmt.Errorf("%w: application %s", ErrNotFound, number)
+	}
+	app := &Application{Number: r.Number, ServiceCode: r.ServiceCode, PowerCode: r.PowerCode, Dept: r.Dept,
+		State: r.State, Outcome: r.Outcome, ApplicantType: r.ApplicantType, ApplicantDisplay: r.ApplicantDisplay,
+		SubmittedAt: r.SubmittedAt, AcceptedOn: r.AcceptedOn, ClosedOn: r.ClosedOn, PausedSince: r.PausedSince,
+		ReviewedBy: r.ReviewedBy, DecidedBy: r.DecidedBy, LegalLimit: r.LegalLimit, PromisedLimit: r.PromisedLimit,
+		ExtensionDays: r.ExtensionDays, LedgerIndex: r.LedgerIndex, Pauses: []Pause{}}
+	json.Unmarshal([]byte(r.Pauses), &app.Pauses)
+	return app, nil
+}
+
+func saveApplication(tx *gorm.DB, app *Application, index int64) error {
+	pauses, _ := json.Marshal(nonNilPauses(app.Pauses))
+	return tx.Exec(`UPDATE applications SET state = ?, outcome = ?, accepted_on = ?, closed_on = ?, extension_days = ?,
+		paused_since = ?, pauses = ?, reviewed_by = ?, decided_by = ?, ledger_index = ? WHERE number = ?`,
+		app.State, app.Outcome, app.AcceptedOn, app.ClosedOn, app.ExtensionDays, app.PausedSince, string(pauses),
+		app.ReviewedBy, app.DecidedBy, index, app.Number).Error
+}
+
+func nonNilPauses(p []Pause) []Pause {
+	if p == nil {
+		return []Pause{}
+	}
+	return p
+}
+
+func addTimeline(tx *gorm.DB, e *ledger.Entry, number string) error {
+	return tx.Exec(`INSERT INTO application_events (ledger_index, number, type, time, actor, detail) VALUES (?,?,?,?,?,?)`,
+		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor, string(e.Data)).Error
+}

@@ -1,0 +1,264 @@
+package data
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+	"time"
+
+	"qingdan/data/applicant"
+	"qingdan/data/workday"
+	"qingdan/ledger"
+)
+
+// Approvals keeps applications (办件) as ledger entries: submissions by
+// the public, actions by officials, and the statutory clocks.
+type Approvals struct {
+	db       *DB
+	log      *ledger.Log
+	calendar func() *workday.Calendar
+	now      func() time.Time
+}
+
+// NewApprovals returns the approvals service; calendar returns the
+// working-day calendar in force (it can be updated while running).
+func NewApprovals(db *DB, log *ledger.Log, calendar func() *workday.Calendar) *Approvals {
+	return &Approvals{db: db, log: log, calendar: calendar, now: time.Now}
+}
+
+// SubmitRequest is an online application (DESIGN §5).
+type SubmitRequest struct {
+	ServiceCode string              `json:"service_code"`
+	Summary     string              `json:"summary"`
+	Applicant   applicant.Applicant `json:"applicant"`
+}
+
+// Submitted answers a submission: the number and the query code (shown
+// once, stored hashed).
+type Submitted struct {
+	Number    string          `json:"number"`
+	QueryCode string          `json:"query_code"`
+	Receipt   *ledger.Receipt `json:"receipt"`
+}
+
+// Submit records application.submitted. Personal data goes to the
+// applicants table in the same transaction, never into the ledger.
+func (a *Approvals) Submit(ctx context.Context, req SubmitRequest) (*Submitted, error) {
+	req.Applicant.Normalize()
+	if errs := req.Applicant.Validate(); len(errs) > 0 {
+		return nil, &ValidationError{Fields: prefixed("applicant.", errs)}
+	}
+	if len([]rune(req.Summary)) > 2000 {
+		return nil, &ValidationError{Fields: map[string]string{"summary": "at most 2000 characters"}}
+	}
+	ev, err := a.submittedEvent(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	salt, code := applicant.NewSalt(), applicant.NewQueryCode()
+	sum := applicant.Commit(req.Applicant, salt)
+	ev.Commitment = base64.StdEncoding.EncodeToString(sum[:])
+	personal, _ := json.Marshal(map[string]any{"applicant": req.Applicant, "summary": req.Summary})
+	app, err := a.log.Append(ctx, ledger.Event{Type: "application.submitted", Actor: "public", Dept: ev.Dept, Data: ev,
+		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+			g := GormTx(tx).WithContext(ctx)
+			if err := Project(ctx, g, e); err != nil {
+				return err
+			}
+			if err := g.Exec(`UPDATE applications SET query_code_hash = ? WHERE number = ?`, applicant.HashQueryCode(code), ev.Number).Error; err != nil {
+				return err
+			}
+			return g.Exec(`INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal)).Error
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return &Submitted{Number: ev.Number, QueryCode: code, Receipt: app.Receipt}, nil
+}
+
+func prefixed(prefix string, m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[prefix+k] = v
+	}
+	return out
+}
+
+// submittedEvent builds the ledger data of a submission from the service
+// and the power it implements.
+func (a *Approvals) submittedEvent(ctx context.Context, req SubmitRequest) (*SubmittedEvent, error) {
+	var svc ServiceItem
+	if err := a.itemInForce(ctx, "services", req.ServiceCode, "service_code", &svc); err != nil {
+		return nil, err
+	}
+	legal, promised := svc.LegalLimit, svc.PromisedLimit
+	if svc.PowerCode != "" {
+		var p PowerItem
+		if err := a.itemInForce(ctx, "powers", svc.PowerCode, "power_code", &p); err != nil {
+			return nil, err
+		}
+		legal, promised = p.LegalLimit, p.PromisedLimit
+	}
+	return &SubmittedEvent{Number: a.newNumber(), ServiceCode: svc.Code, PowerCode: svc.PowerCode, Dept: svc.Dept,
+		ApplicantType: req.Applicant.Type, DisplayName: applicant.MaskName(req.Applicant.Type, req.Applicant.Name),
+		LegalLimit: legal, PromisedLimit: promised}, nil
+}
+
+func (a *Approvals) itemInForce(ctx context.Context, table, code, field string, v any) error {
+	var r struct{ Status, Item string }
+	res := a.db.Reader.WithContext(ctx).Raw(`SELECT status, item FROM `+table+` WHERE code = ?`, code).Scan(&r)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+	}
+	if r.Status != StatusInForce {
+		return fmt.Errorf("%w: %s %q is repealed (清单之外不得实施)", ErrNotInForce, field, code)
+	}
+	return json.Unmarshal([]byte(r.Item), v)
+}
+
+// newNumber is an application number: the China date and 8 random digits.
+func (a *Approvals) newNumber() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(100_000_000))
+	return fmt.Sprintf("QD%s%08d", strings.ReplaceAll(workday.DateOf(a.now()).String(), "-", ""), n.Int64())
+}
+
+// Act records an official's (or the applicant's) action. check, if set,
+// runs inside the append transaction with the application as it then is
+// (four eyes, department), so two officials acting at once cannot both
+// win.
+func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev ActionEvent,
+	check func(app *Application) error) (*ledger.Receipt, error) {
+	t, ok := transitions[action]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown action %q", ErrInvalid, action)
+	}
+	ev.Number = number
+	var dept string
+	if app, err := applicationRow(a.db.Reader.WithContext(ctx), number); err == nil {
+		dept = app.Dept
+	} else {
+		return nil, err
+	}
+	app, err := a.log.Append(ctx, ledger.Event{Type: "application." + t.past, Actor: actor, Dept: dept, Data: ev,
+		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
+			g := GormTx(tx).WithContext(ctx)
+			if check != nil {
+				cur, err := applicationRow(g, number)
+				if err != nil {
+					return err
+				}
+				if err := check(cur); err != nil {
+					return err
+				}
+			}
+			return Project(ctx, g, e)
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return app.Receipt, nil
+}
+
+// Get reads an application with its clock and timeline.
+func (a *Approvals) Get(ctx context.Context, number string) (*View, error) {
+	app, err := applicationRow(a.db.Reader.WithContext(ctx), number)
+	if err != nil {
+		return nil, err
+	}
+	return a.view(ctx, app)
+}
+
+// Progress is the public progress query: a wrong code answers exactly
+// like an unknown number.
+func (a *Approvals) Progress(ctx context.Context, number, code string) (*View, error) {
+	var r struct{ QueryCodeHash []byte }
+	res := a.db.Reader.WithContext(ctx).Raw(`SELECT query_code_hash FROM applications WHERE number = ?`, number).Scan(&r)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 || !applicant.CheckQueryCode(r.QueryCodeHash, code) {
+		return nil, fmt.Errorf("%w: no application with that number and query code", ErrNotFound)
+	}
+	return a.Get(ctx, number)
+}
+
+// Erase deletes an applicant's personal data and salt (PIPL); the ledger
+// and the application's public record are unchanged.
+func (a *Approvals) Erase(ctx context.Context, number string) error {
+	res := a.db.Writer.WithContext(ctx).Exec(`DELETE FROM applicants WHERE number = ?`, number)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("%w: personal data of %s (never stored or already erased)", ErrNotFound, number)
+	}
+	return nil
+}
+
+// Personal returns the stored personal data (for officials handling the
+// application; never served publicly).
+func (a *Approvals) Personal(ctx context.Context, number string) (json.RawMessage, error) {
+	var personal string
+	res := a.db.Reader.WithContext(ctx).Raw(`SELECT personal FROM applicants WHERE number = ?`, number).Scan(&personal)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return nil, fmt.Errorf("%w: personal data of %s", ErrNotFound, number)
+	}
+	return json.RawMessage(personal), nil
+}
+
+// QueueQuery filters the officials' queue.
+type QueueQuery struct {
+	Dept    string // "" for every department (auditors)
+	State   string
+	Clock   string
+	Page    int
+	PerPage int
+}
+
+// Queue lists applications with their clocks, most urgent first (by
+// promised deadline; those without one last).
+func (a *Approvals) Queue(ctx context.Context, q QueueQuery) ([]*View, int, error) {
+	tx := a.db.Reader.WithContext(ctx).Table("applications")
+	if q.Dept != "" {
+		tx = tx.Where("dept = ?", q.Dept)
+	}
+	if q.State != "" {
+		tx = tx.Where("state = ?", q.State)
+	}
+	var numbers []string
+	if err := tx.Order("submitted_at").Pluck("number", &numbers).Error; err != nil {
+		return nil, 0, err
+	}
+	var views []*View
+	for _, n := range numbers {
+		v, err := a.Get(ctx, n)
+		if err != nil {
+			return nil, 0, err
+		}
+		if q.Clock == "" || v.ClockStatus == q.Clock {
+			views = append(views, v)
+		}
+	}
+	sortByDeadline(views)
+	q.Page, q.PerPage = max(q.Page, 1), min(max(q.PerPage, 1), MaxPerPage)
+	from := min((q.Page-1)*q.PerPage, len(views))
+	return views[from:min(from+q.PerPage, len(views))], len(views), nil
+}
+
+func sortByDeadline(views []*View) {
+	key := func(v *View) string {
+		if v.PromisedDeadline == nil {
+			return "9999"
+		}
+		return v.PromisedDeadline.Date
+	}
+	slices.SortStableFunc(views, func(x, y *View) int { return strings.Compare(key(x), key(y)) })
+}

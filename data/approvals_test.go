@@ -1,0 +1,238 @@
+package data
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"qingdan/data/applicant"
+	"qingdan/data/workday"
+	"qingdan/ledger"
+)
+
+// Personal data used by these tests; none of it may reach the ledger.
+const (
+	testName  = "司马相如"
+	testID    = "11010519491231002X"
+	testPhone = "13812345678"
+	testAddr  = "清江县文昌路16号"
+)
+
+func validResidentID(t *testing.T) string {
+	t.Helper()
+	a := applicant.Applicant{Type: "natural", Name: testName, IDType: "resident_id", IDNumber: testID, Phone: testPhone}
+	a.Normalize()
+	if errs := a.Validate(); len(errs) > 0 {
+		t.Skipf("test ID %s not valid under the checker: %v", testID, errs)
+	}
+	return testID
+}
+
+func newApprovals(t *testing.T) (*Approvals, *Catalog, *DB, *ledger.Log) {
+	t.Helper()
+	c, db, l := newCatalog(t)
+	seedBasics(t, c)
+	ctx := context.Background()
+	svc := ServiceItem{Code: "FW-SCJG-001", Name: "食品生产许可申请", Audience: "legal_person", Dept: "scjg",
+		PowerCode: "XK-SCJG-001", Category: "XK"}
+	if _, err := c.Publish(ctx, "editor", KindService, mustJSON(svc), testMeta); err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewApprovals(db, l, func() *workday.Calendar { return cal }), c, db, l
+}
+
+func submit(t *testing.T, a *Approvals) *Submitted {
+	t.Helper()
+	s, err := a.Submit(context.Background(), SubmitRequest{ServiceCode: "FW-SCJG-001", Summary: "申请食品生产许可",
+		Applicant: applicant.Applicant{Type: "natural", Name: testName, IDType: "resident_id", IDNumber: validResidentID(t), Phone: testPhone, Address: testAddr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestApplicationLifecycle(t *testing.T) {
+	a, _, db, l := newApprovals(t)
+	ctx := context.Background()
+	s := submit(t, a)
+	if _, err := a.Progress(ctx, s.Number, s.QueryCode); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Progress(ctx, s.Number, "WRONGCOD"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("wrong query code: got %v, want ErrNotFound", err)
+	}
+	steps := []struct {
+		actor, action string
+		ev            ActionEvent
+	}{
+		{"clerk.scjg", ActionAccept, ActionEvent{}},
+		{"clerk.scjg", ActionPause, ActionEvent{Procedure: "专家评审", Reason: "需要专家评审"}},
+		{"clerk.scjg", ActionResume, ActionEvent{}},
+		{"clerk.scjg", ActionReview, ActionEvent{Opinion: "材料齐全，符合条件"}},
+		{"approver.scjg", ActionExtend, ActionEvent{Days: 10, Reason: "情况复杂"}},
+		{"approver.scjg", ActionDecide, ActionEvent{Outcome: "approved", Reason: "符合条件", Basis: "《食品安全法》第三十五条"}},
+		{"clerk.scjg", ActionDeliver, ActionEvent{Method: "电子送达"}},
+	}
+	for _, st := range steps {
+		if _, err := a.Act(ctx, st.actor, s.Number, st.action, st.ev, nil); err != nil {
+			t.Fatalf("%s: %v", st.action, err)
+		}
+	}
+	v, err := a.Get(ctx, s.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.State != StateDelivered || v.Outcome != "approved" || v.ExtensionDays != 10 || len(v.Pauses) != 1 ||
+		v.ClockStatus != ClockClosedOnTime || len(v.Timeline) != 8 || v.LegalDeadline == nil {
+		t.Fatalf("after the lifecycle: %+v clock %s, %d timeline steps", v.Application, v.ClockStatus, len(v.Timeline))
+	}
+	mustMatchReplay(t, db, l)
+}
+
+func TestIllegalTransitionsAre409(t *testing.T) {
+	a, _, _, _ := newApprovals(t)
+	ctx := context.Background()
+	s := submit(t, a)
+	illegal := []string{ActionReview, ActionDecide, ActionDeliver, ActionResume}
+	for _, act := range illegal {
+		if _, err := a.Act(ctx, "x", s.Number, act, ActionEvent{Outcome: "approved"}, nil); !errors.Is(err, ErrConflict) {
+			t.Errorf("%s on a submitted application: got %v, want ErrConflict", act, err)
+		}
+	}
+	a.Act(ctx, "public", s.Number, ActionWithdraw, ActionEvent{}, nil)
+	if _, err := a.Act(ctx, "clerk", s.Number, ActionAccept, ActionEvent{}, nil); !errors.Is(err, ErrConflict) {
+		t.Fatalf("accepting a withdrawn application: got %v, want ErrConflict", err)
+	}
+}
+
+func TestFourEyesCheckedInTransaction(t *testing.T) {
+	a, _, _, _ := newApprovals(t)
+	ctx := context.Background()
+	s := submit(t, a)
+	a.Act(ctx, "clerk.scjg", s.Number, ActionAccept, ActionEvent{}, nil)
+	a.Act(ctx, "approver.scjg", s.Number, ActionReview, ActionEvent{Opinion: "ok"}, nil)
+	fourEyes := func(decider string) func(*Application) error {
+		return func(app *Application) error {
+			if app.ReviewedBy == decider {
+				return errors.New("four eyes: the decider reviewed it")
+			}
+			return nil
+		}
+	}
+	if _, err := a.Act(ctx, "approver.scjg", s.Number, ActionDecide, ActionEvent{Outcome: "approved"}, fourEyes("approver.scjg")); err == nil {
+		t.Fatal("the reviewer decided")
+	}
+	if _, err := a.Act(ctx, "approver2.scjg", s.Number, ActionDecide, ActionEvent{Outcome: "denied", Reason: "不符合"}, fourEyes("approver2.scjg")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRepealedPowerTakesNoApplications(t *testing.T) {
+	a, c, _, _ := newApprovals(t)
+	if _, err := c.Repeal(context.Background(), "editor", KindPower, "XK-SCJG-001", testMeta); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Submit(context.Background(), SubmitRequest{ServiceCode: "FW-SCJG-001",
+		Applicant: applicant.Applicant{Type: "natural", Name: testName, IDType: "resident_id", IDNumber: validResidentID(t), Phone: testPhone}})
+	if !errors.Is(err, ErrNotInForce) {
+		t.Fatalf("applying for a repealed power: got %v, want ErrNotInForce", err)
+	}
+}
+
+func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
+	a, _, _, _ := newApprovals(t)
+	s := submit(t, a)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if _, err := a.Act(context.Background(), fmt.Sprintf("clerk%d.scjg", i), s.Number, ActionAccept, ActionEvent{}, nil); err == nil {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		}(i)
+	}
+	wg.Wait()
+	if wins != 1 {
+		t.Fatalf("%d clerks accepted the same application, want exactly 1", wins)
+	}
+}
+
+// TestNoPersonalDataInLedger submits known personal data and finds none
+// of it in any ledger entry or public view; erasure keeps the ledger
+// verifying.
+func TestNoPersonalDataInLedger(t *testing.T) {
+	a, _, db, l := newApprovals(t)
+	ctx := context.Background()
+	s := submit(t, a)
+	v, _ := a.Get(ctx, s.Number)
+	public, _ := json.Marshal(v)
+	secrets := []string{testID, testPhone, testAddr, testName, "相如", s.QueryCode}
+	l.Store().ReadRecords(ctx, 0, -1, func(r ledger.Record) error {
+		for _, sec := range secrets {
+			if strings.Contains(string(r.Body), sec) {
+				t.Errorf("ledger entry %d contains %q", r.Index, sec)
+			}
+		}
+		return nil
+	})
+	for _, sec := range secrets {
+		if strings.Contains(string(public), sec) {
+			t.Errorf("the public view contains %q", sec)
+		}
+	}
+	if !strings.Contains(string(public), `"applicant":"司***"`) {
+		t.Errorf("public view shows %s, want the masked name 司***", public)
+	}
+	if err := a.Erase(ctx, s.Number); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Personal(ctx, s.Number); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("personal data after erasure: %v", err)
+	}
+	if _, err := a.Progress(ctx, s.Number, s.QueryCode); err != nil {
+		t.Fatalf("the public record is gone after erasure: %v", err)
+	}
+	if _, err := ledger.Verify(ctx, l.Store(), l.Origin(), l.Key().Verifier, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustMatchReplay(t, db, l)
+}
+
+// TestClockAroundNationalDay accepts on 2026-09-24 with a 5-day promised
+// limit: the Mid-Autumn and National Day holidays are skipped and the
+// 调休 Saturday 10-10 counts.
+func TestClockAroundNationalDay(t *testing.T) {
+	a, _, _, _ := newApprovals(t)
+	a.now = func() time.Time { return time.Date(2026, 9, 24, 3, 0, 0, 0, time.UTC) }
+	s := submit(t, a)
+	app, _ := a.Get(context.Background(), s.Number)
+	app.AcceptedOn, app.PromisedLimit = "2026-09-24", 5
+	d := a.deadline(app.Application, 5, workday.NewDate(2026, 9, 24))
+	if d.Date != "2026-10-09" || !strings.Contains(d.Explanation, "国庆") {
+		t.Fatalf("deadline %s (%s), want 2026-10-09 with the holiday explained", d.Date, d.Explanation)
+	}
+	cases := []struct {
+		today string
+		want  string
+	}{{"2026-09-25", ClockNormal}, {"2026-10-08", ClockYellow}, {"2026-10-09", ClockYellow}, {"2026-10-12", ClockRed}}
+	for _, c := range cases {
+		today, _ := workday.ParseDate(c.today)
+		if got := a.clockStatus(app.Application, d, today); got != c.want {
+			t.Errorf("on %s: clock %s, want %s", c.today, got, c.want)
+		}
+	}
+}

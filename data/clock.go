@@ -1,0 +1,139 @@
+package data
+
+import (
+	"context"
+	"strings"
+
+	"qingdan/data/workday"
+)
+
+// Clock statuses (电子监察: yellow card a working day ahead, red when late).
+const (
+	ClockNormal       = "normal"
+	ClockYellow       = "yellow"
+	ClockRed          = "red"
+	ClockPaused       = "paused"
+	ClockClosedOnTime = "closed_on_time"
+	ClockClosedLate   = "closed_late"
+)
+
+// Deadline is one statutory or promised deadline and how it was computed.
+type Deadline struct {
+	Date        string   `json:"date"`
+	Workdays    int      `json:"workdays"`
+	Explanation string   `json:"explanation"`
+	Warnings    []string `json:"warnings,omitempty"`
+}
+
+// TimelineStep is one stage of an application as the public sees it.
+type TimelineStep struct {
+	Stage       string `json:"stage"`
+	Time        string `json:"time"`
+	Actor       string `json:"actor"` // role and masked name
+	LedgerIndex int64  `json:"ledger_index"`
+}
+
+// View is an application with its deadlines, clock status and timeline.
+type View struct {
+	*Application
+	LegalDeadline    *Deadline      `json:"legal_deadline"`
+	PromisedDeadline *Deadline      `json:"promised_deadline"`
+	ClockStatus      string         `json:"clock_status"`
+	Timeline         []TimelineStep `json:"timeline"`
+}
+
+func (a *Approvals) view(ctx context.Context, app *Application) (*View, error) {
+	v := &View{Application: app, Timeline: []TimelineStep{}}
+	today := workday.DateOf(a.now())
+	if app.AcceptedOn != "" {
+		v.LegalDeadline = a.deadline(app, app.LegalLimit, today)
+		v.PromisedDeadline = a.deadline(app, app.PromisedLimit, today)
+	}
+	v.ClockStatus = a.clockStatus(app, v.PromisedDeadline, today)
+	timeline, err := a.timeline(ctx, app.Number)
+	v.Timeline = timeline
+	return v, err
+}
+
+// deadline counts limit working days from acceptance, skipping paused
+// days (an open pause runs to today) and adding extensions.
+func (a *Approvals) deadline(app *Application, limit int, today workday.Date) *Deadline {
+	start, err := workday.ParseDate(app.AcceptedOn)
+	if err != nil {
+		return nil
+	}
+	comp := a.calendar().Deadline(start, limit, spansOf(app.Pauses, today), app.ExtensionDays)
+	return &Deadline{Date: comp.Deadline.String(), Workdays: comp.Total(), Explanation: comp.Explain(""), Warnings: comp.Warnings}
+}
+
+func spansOf(pauses []Pause, today workday.Date) []workday.Span {
+	var out []workday.Span
+	for _, p := range pauses {
+		from, err1 := workday.ParseDate(p.From)
+		to, err2 := workday.ParseDate(p.To)
+		if p.To == "" {
+			to, err2 = today, nil
+		}
+		if err1 == nil && err2 == nil {
+			out = append(out, workday.Span{From: from, To: to, Reason: p.Reason})
+		}
+	}
+	return out
+}
+
+func (a *Approvals) clockStatus(app *Application, promised *Deadline, today workday.Date) string {
+	if promised == nil {
+		return ClockNormal
+	}
+	due, _ := workday.ParseDate(promised.Date)
+	switch {
+	case app.ClosedOn != "":
+		if closed, _ := workday.ParseDate(app.ClosedOn); closed.After(due) {
+			return ClockClosedLate
+		}
+		return ClockClosedOnTime
+	case app.PausedSince != "":
+		return ClockPaused
+	case today.After(due):
+		return ClockRed
+	case a.calendar().WorkdaysBetween(today, due, nil) <= 1:
+		return ClockYellow
+	}
+	return ClockNormal
+}
+
+// stageNames are the timeline's stage names, Chinese first.
+var stageNames = map[string]string{
+	"submitted": "提交 submitted", "accepted": "受理 accepted", "refused": "不予受理 refused",
+	"reviewed": "审查 reviewed", "decided": "决定 decided", "delivered": "送达 delivered",
+	"paused": "特别程序 paused", "resumed": "恢复计时 resumed", "extended": "延长 extended",
+	"withdrawn": "撤回 withdrawn",
+}
+
+func (a *Approvals) timeline(ctx context.Context, number string) ([]TimelineStep, error) {
+	var rows []struct {
+		LedgerIndex int64
+		Type, Time  string
+		Actor       string
+	}
+	err := a.db.Reader.WithContext(ctx).Raw(`SELECT ledger_index, type, time, actor FROM application_events
+		WHERE number = ? ORDER BY ledger_index`, number).Scan(&rows).Error
+	out := make([]TimelineStep, len(rows))
+	for i, r := range rows {
+		stage := strings.TrimPrefix(r.Type, "application.")
+		out[i] = TimelineStep{Stage: stageNames[stage], Time: r.Time, Actor: maskActor(stage, r.Actor), LedgerIndex: r.LedgerIndex}
+	}
+	return out, err
+}
+
+// maskActor shows who acted by role, never by name: the applicant, a
+// window clerk (承办人员) or an approver (审批人员).
+func maskActor(stage, actor string) string {
+	switch {
+	case actor == "public" || stage == "submitted" || stage == "withdrawn":
+		return "申请人 applicant"
+	case stage == "decided" || stage == "extended":
+		return "审批人员 approver"
+	}
+	return "承办人员 clerk"
+}
