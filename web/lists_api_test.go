@@ -12,6 +12,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/workday"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
@@ -42,7 +43,12 @@ func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	}
 	secStore, _ := data.NewLedgerStore(db, data.SecurityLog)
 	sec := storetest.NewLog(t, secStore)
-	return New(Config{Ledger: l, SecurityLog: sec, Catalog: cat, Identity: id}), l
+	cal, err := workday.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	approvals := data.NewApprovals(db, l, func() *workday.Calendar { return cal })
+	return New(Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Identity: id}), l
 }
 
 // creds is how a test request authenticates: a session cookie with its

@@ -39,7 +39,8 @@ func statusOf(err error) (int, bool) {
 	switch {
 	case errors.Is(err, policy.ErrAlreadyGranted):
 		return http.StatusConflict, true
-	case errors.Is(err, policy.ErrSeparationOfDuties), errors.Is(err, policy.ErrSelfGrant), errors.Is(err, policy.ErrForbidden):
+	case errors.Is(err, policy.ErrSeparationOfDuties), errors.Is(err, policy.ErrSelfGrant), errors.Is(err, policy.ErrForbidden),
+		errors.Is(err, policy.ErrFourEyes):
 		return http.StatusForbidden, true
 	case isPolicyRefusal(err):
 		return http.StatusUnprocessableEntity, true

@@ -12,6 +12,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/workday"
 	"qingdan/ledger"
 	"qingdan/policy"
 	"qingdan/web"
@@ -72,7 +73,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Identity: identity, Logger: logger,
+	cal, err := workday.Default()
+	if err != nil {
+		return err
+	}
+	approvals := data.NewApprovals(st.db, st.log, func() *workday.Calendar { return cal })
+	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals, Identity: identity, Logger: logger,
 		Ready: st.ready, SecureCookies: f.secureCookies})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)

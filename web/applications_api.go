@@ -1,0 +1,122 @@
+package web
+
+import (
+	"encoding/json"
+
+	"github.com/gofiber/fiber/v2"
+
+	"qingdan/data"
+	"qingdan/policy"
+)
+
+// submitApplication serves POST /api/v1/applications (public).
+func (s *Server) submitApplication(c *fiber.Ctx) error {
+	var req data.SubmitRequest
+	if err := json.Unmarshal(c.Body(), &req); err != nil {
+		return badRequestf("send {\"service_code\", \"summary\", \"applicant\": {\"type\", \"name\", \"id_type\", \"id_number\", \"phone\", \"address\"}}")
+	}
+	sub, err := s.cfg.Approvals.Submit(c.UserContext(), req)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(sub)
+}
+
+// progress serves GET /api/v1/applications/:number?query_code= (public):
+// a wrong code answers like an unknown number.
+func (s *Server) progress(c *fiber.Ctx) error {
+	v, err := s.cfg.Approvals.Progress(c.UserContext(), c.Params("number"), c.Query("query_code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// deptOfApplication: the department of the application named by :number.
+func deptOfApplication(s *Server, c *fiber.Ctx) (string, error) {
+	v, err := s.cfg.Approvals.Get(c.UserContext(), c.Params("number"))
+	if err != nil {
+		return "", err
+	}
+	return v.Dept, nil
+}
+
+// actionBody is what every action may carry.
+type actionBody struct {
+	data.ActionEvent
+	QueryCode string `json:"query_code"`
+}
+
+// act serves POST /api/v1/applications/:number/:action for officials; the
+// route's guard has checked the role in the application's department.
+func (s *Server) act(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var body actionBody
+		if len(c.Body()) > 0 {
+			if err := json.Unmarshal(c.Body(), &body); err != nil {
+				return badRequestf("the body must be a JSON object")
+			}
+		}
+		actor := actorOf(c)
+		var check func(*data.Application) error
+		if action == data.ActionDecide {
+			check = func(app *data.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
+		}
+		return s.respondAct(c, actor, action, body.ActionEvent, check)
+	}
+}
+
+// withdraw serves POST /api/v1/applications/:number/withdraw for the
+// applicant, who proves it with the query code.
+func (s *Server) withdraw(c *fiber.Ctx) error {
+	var body actionBody
+	json.Unmarshal(c.Body(), &body)
+	if _, err := s.cfg.Approvals.Progress(c.UserContext(), c.Params("number"), body.QueryCode); err != nil {
+		return err
+	}
+	return s.respondAct(c, "public", data.ActionWithdraw, data.ActionEvent{Reason: body.Reason}, nil)
+}
+
+func (s *Server) respondAct(c *fiber.Ctx, actor, action string, ev data.ActionEvent, check func(*data.Application) error) error {
+	number := c.Params("number")
+	receipt, err := s.cfg.Approvals.Act(c.UserContext(), actor, number, action, ev, check)
+	if err != nil {
+		return err
+	}
+	v, err := s.cfg.Approvals.Get(c.UserContext(), number)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"application": v, "receipt": receipt})
+}
+
+// queue serves GET /api/v1/applications?dept=&state=&clock= for officials
+// of that department (and auditors, for every department).
+func (s *Server) queue(c *fiber.Ctx) error {
+	page, err := queryInt(c, "page", 1, 1, 1<<31)
+	if err != nil {
+		return err
+	}
+	perPage, err := queryInt(c, "per_page", 20, 1, data.MaxPerPage)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.cfg.Approvals.Queue(c.UserContext(), data.QueueQuery{Dept: c.Query("dept"),
+		State: c.Query("state"), Clock: c.Query("clock"), Page: int(page), PerPage: int(perPage)})
+	if err != nil {
+		return err
+	}
+	if items == nil {
+		items = []*data.View{}
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total, "page": page, "per_page": perPage})
+}
+
+// queueDept: the queue's department, from ?dept= ("*" when absent, which
+// only auditors may read).
+func queueDept(_ *Server, c *fiber.Ctx) (string, error) {
+	if d := c.Query("dept"); d != "" {
+		return d, nil
+	}
+	return policy.AllDepartments, nil
+}
