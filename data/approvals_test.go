@@ -236,3 +236,74 @@ func TestClockAroundNationalDay(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsEqualReplay: the statistics computed from the live projections
+// equal those computed from a replay of the ledger.
+func TestStatsEqualReplay(t *testing.T) {
+	a, _, _, l := newApprovals(t)
+	ctx := context.Background()
+	for i := 0; i < 6; i++ {
+		s := submit(t, a)
+		if i%3 == 0 {
+			continue
+		}
+		a.Act(ctx, "clerk.scjg", s.Number, ActionAccept, ActionEvent{}, nil)
+		a.Act(ctx, "clerk.scjg", s.Number, ActionReview, ActionEvent{Opinion: "ok"}, nil)
+		outcome := map[bool]string{true: "approved", false: "denied"}[i%2 == 0]
+		a.Act(ctx, "approver.scjg", s.Number, ActionDecide, ActionEvent{Outcome: outcome}, nil)
+	}
+	live, err := a.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch, err := OpenSQLite(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer scratch.Close()
+	if err := Replay(ctx, l.Store(), scratch); err != nil {
+		t.Fatal(err)
+	}
+	replayed, err := NewApprovals(scratch, nil, a.calendar).Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(live)
+	want, _ := json.Marshal(replayed)
+	if string(got) != string(want) {
+		t.Fatalf("live stats %s\nreplayed %s", got, want)
+	}
+	d := live.Departments[0]
+	if d.Received != 6 || d.Decided != 4 || d.Approved != 2 || d.Denied != 2 || d.OnTimeRate != 1 {
+		t.Fatalf("stats %+v", d)
+	}
+}
+
+// TestCalendarUpdateRecomputesDeadlines: recording 2027's holidays moves an
+// open deadline that crosses New Year 2027 and removes the warning.
+func TestCalendarUpdateRecomputesDeadlines(t *testing.T) {
+	a, _, db, l := newApprovals(t)
+	ctx := context.Background()
+	cals, err := NewCalendars(ctx, db, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.calendar = cals.Current
+	app := &Application{AcceptedOn: "2026-12-28", PromisedLimit: 10}
+	before := a.deadline(app, 10, workday.NewDate(2026, 12, 28))
+	if len(before.Warnings) == 0 {
+		t.Fatalf("a deadline into 2027 without 2027 data: no warning (%+v)", before)
+	}
+	year2027 := `{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true},{"name":"元旦","date":"2027-01-04","isOffDay":true}]}`
+	if _, _, err := cals.Update(ctx, "sysadmin", []byte(year2027)); err != nil {
+		t.Fatal(err)
+	}
+	after := a.deadline(app, 10, workday.NewDate(2026, 12, 28))
+	if len(after.Warnings) != 0 || after.Date == before.Date {
+		t.Fatalf("after the update: %s %v; before: %s", after.Date, after.Warnings, before.Date)
+	}
+	if _, _, err := cals.Update(ctx, "sysadmin", []byte(`{"year":2027,"days":[{"date":"2026-01-01"}]}`)); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a bad calendar file: got %v, want ErrInvalid", err)
+	}
+	mustMatchReplay(t, db, l)
+}

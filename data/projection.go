@@ -44,6 +44,9 @@ func Project(ctx context.Context, tx *gorm.DB, e *ledger.Entry) error {
 	if ok && kind == "application" {
 		return projectApplication(tx.WithContext(ctx), e, action)
 	}
+	if e.Type == "calendar.updated" {
+		return projectCalendar(tx.WithContext(ctx), e)
+	}
 	if _, known := kinds[Kind(kind)]; !ok || !known {
 		return nil
 	}

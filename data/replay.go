@@ -40,6 +40,7 @@ var projectionTables = []struct{ table, query, key string }{
 		commitment, submitted_at, accepted_on, closed_on, legal_limit, promised_limit, extension_days, paused_since,
 		pauses, reviewed_by, decided_by, ledger_index FROM applications`, "number"},
 	{"application_events", "SELECT * FROM application_events", "ledger_index"},
+	{"calendar_years", "SELECT * FROM calendar_years", "year"},
 	{"casbin_rule", "SELECT v0 || ' ' || v1 || ' ' || v2 AS grant_line, v0, v1, v2 FROM casbin_rule WHERE ptype = 'g'", "grant_line"},
 }
 

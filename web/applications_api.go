@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -119,4 +120,27 @@ func queueDept(_ *Server, c *fiber.Ctx) (string, error) {
 		return d, nil
 	}
 	return policy.AllDepartments, nil
+}
+
+// stats serves GET /api/v1/stats (public: counts only, no personal data).
+func (s *Server) stats(c *fiber.Ctx) error {
+	st, err := s.cfg.Approvals.Stats(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// updateCalendar serves POST /api/v1/calendar (sysadmin): the body is one
+// year of the State Council notice in holiday-cn JSON.
+func (s *Server) updateCalendar(c *fiber.Ctx) error {
+	if s.cfg.Calendars == nil {
+		return fiber.NewError(fiber.StatusNotFound, "no calendar on this server")
+	}
+	receipt, year, err := s.cfg.Calendars.Update(c.UserContext(), actorOf(c), c.Body())
+	if err != nil {
+		return err
+	}
+	s.audit(c, actorOf(c), "calendar.updated", "ok", fmt.Sprint(year))
+	return c.JSON(fiber.Map{"year": year, "receipt": receipt})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -104,5 +105,27 @@ func TestSubmitValidation(t *testing.T) {
 	}
 	if status, _ := send(t, s, "POST", "/api/v1/applications", creds{}, map[string]any{"service_code": "NOPE", "applicant": testApplicant}); status != 422 {
 		t.Fatalf("unknown service: %d, want 422", status)
+	}
+}
+
+func TestStatsAndCalendarOverHTTP(t *testing.T) {
+	s, _ := newDemoServer(t)
+	number, _ := submitHTTP(t, s, "FW-SCJG-001")
+	send(t, s, "POST", "/api/v1/applications/"+number+"/accept", login(t, s, "clerk.scjg"), nil)
+	status, body := send(t, s, "GET", "/api/v1/stats", creds{}, nil)
+	if status != 200 || !strings.Contains(string(body), `"dept":"scjg"`) || !strings.Contains(string(body), `"received":1`) {
+		t.Fatalf("stats: %d %s", status, body)
+	}
+	year := `{"year":2027,"papers":[],"days":[{"name":"元旦","date":"2027-01-01","isOffDay":true}]}`
+	req := httptest.NewRequest("POST", "/api/v1/calendar", strings.NewReader(year))
+	admin := login(t, s, "sysadmin")
+	req.Header.Set("Cookie", sessionCookie+"="+admin.cookie)
+	req.Header.Set("X-CSRF-Token", admin.csrf)
+	resp, err := s.App().Test(req, -1)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("calendar update by sysadmin: %v %v", resp.StatusCode, err)
+	}
+	if status, _ := send(t, s, "POST", "/api/v1/calendar", login(t, s, "clerk.scjg"), map[string]any{}); status != 403 {
+		t.Fatalf("calendar update by a clerk: %d, want 403", status)
 	}
 }

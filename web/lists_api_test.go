@@ -12,7 +12,6 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/demo"
-	"qingdan/data/workday"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
@@ -43,12 +42,12 @@ func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	}
 	secStore, _ := data.NewLedgerStore(db, data.SecurityLog)
 	sec := storetest.NewLog(t, secStore)
-	cal, err := workday.Default()
+	cals, err := data.NewCalendars(context.Background(), db, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	approvals := data.NewApprovals(db, l, func() *workday.Calendar { return cal })
-	return New(Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Identity: id}), l
+	approvals := data.NewApprovals(db, l, cals.Current)
+	return New(Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}), l
 }
 
 // creds is how a test request authenticates: a session cookie with its

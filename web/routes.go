@@ -51,6 +51,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/roles/revoke", perm(policy.ObjRole, policy.ActRevoke, allDepts), s.changeRole(false)},
 		{"GET", "/api/v1/security-log", perm(policy.ObjSecurityLog, policy.ActRead, allDepts), s.securityLog},
 
+		{"GET", "/api/v1/stats", public, s.stats},
+		{"POST", "/api/v1/calendar", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.updateCalendar},
 		{"POST", "/api/v1/applications", public, s.submitApplication},
 		{"GET", "/api/v1/applications", perm(policy.ObjApplication, policy.ActRead, queueDept), s.queue},
 		{"GET", "/api/v1/applications/:number", public, s.progress},

@@ -22,8 +22,10 @@ type Config struct {
 	// SecurityLog, if set, records logins, denials and administrative
 	// actions (its own origin and key); auditors read it.
 	SecurityLog *ledger.Log
-	// Approvals is the applications service (nil: its routes answer 404).
+	// Approvals is the applications service.
 	Approvals *data.Approvals
+	// Calendars is the working-day calendar in force.
+	Calendars *data.Calendars
 	// Catalog is the three lists.
 	Catalog *data.Catalog
 	// Identity is accounts, role grants and the enforcer; without it only

@@ -39,6 +39,8 @@ func commands() []command {
 		{"verify", "verify the whole ledger and the lists offline", runVerify},
 		{"import", "import a published list file (CSV, XLSX, JSON)", runImport},
 		{"user", "add an account: user add --username U --name 名称 --dept D --role R < password", runUser},
+		{"calendar", "record a year of holidays: calendar import FILE", runCalendar},
+		{"erase-applicant", "erase an applicant's personal data: erase-applicant NUMBER", runErase},
 	}
 }
 

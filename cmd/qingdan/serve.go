@@ -12,7 +12,6 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/demo"
-	"qingdan/data/workday"
 	"qingdan/ledger"
 	"qingdan/policy"
 	"qingdan/web"
@@ -73,12 +72,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	cal, err := workday.Default()
+	cals, err := data.NewCalendars(ctx, st.db, st.log)
 	if err != nil {
 		return err
 	}
-	approvals := data.NewApprovals(st.db, st.log, func() *workday.Calendar { return cal })
-	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals, Identity: identity, Logger: logger,
+	approvals := data.NewApprovals(st.db, st.log, cals.Current)
+	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
+		Calendars: cals, Identity: identity, Logger: logger,
 		Ready: st.ready, SecureCookies: f.secureCookies})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)
