@@ -129,3 +129,16 @@ func TestStatsAndCalendarOverHTTP(t *testing.T) {
 		t.Fatalf("calendar update by a clerk: %d, want 403", status)
 	}
 }
+
+func TestProgressRateLimited(t *testing.T) {
+	s, _ := newDemoServer(t)
+	limited := New(Config{Ledger: s.cfg.Ledger, Catalog: s.cfg.Catalog, Approvals: s.cfg.Approvals, Identity: s.cfg.Identity, RateLimit: 3})
+	codes := []int{}
+	for i := 0; i < 5; i++ {
+		status, _ := send(t, limited, "GET", "/api/v1/applications/QD1?query_code=X", creds{}, nil)
+		codes = append(codes, status)
+	}
+	if codes[0] != 404 || codes[4] != 429 {
+		t.Fatalf("statuses %v: want 404 first, 429 once over the limit", codes)
+	}
+}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"qingdan/data"
 	"qingdan/policy"
@@ -81,13 +84,30 @@ func (s *Server) routeTable() []route {
 	}
 }
 
+// rateLimited are the public routes that write or look up by a secret,
+// limited per client address (--rate-limit).
+var rateLimited = map[string]bool{
+	"POST /api/v1/applications": true, "GET /api/v1/applications/:number": true,
+	"POST /api/v1/applications/:number/withdraw": true, "POST /api/v1/login": true,
+}
+
 func (s *Server) routes() {
+	var limit fiber.Handler
+	if s.cfg.RateLimit > 0 {
+		limit = limiter.New(limiter.Config{Max: s.cfg.RateLimit, Expiration: time.Minute,
+			LimitReached: func(c *fiber.Ctx) error {
+				return fiber.NewError(fiber.StatusTooManyRequests, "too many requests from this address; try again in a minute")
+			}})
+	}
 	for _, r := range s.routeTable() {
-		if g := s.guard(r.access); g != nil {
-			s.app.Add(r.method, r.path, g, r.handler)
-		} else {
-			s.app.Add(r.method, r.path, r.handler)
+		handlers := []fiber.Handler{}
+		if limit != nil && rateLimited[r.method+" "+r.path] {
+			handlers = append(handlers, limit)
 		}
+		if g := s.guard(r.access); g != nil {
+			handlers = append(handlers, g)
+		}
+		s.app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}
 	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

@@ -31,6 +31,10 @@ type Config struct {
 	// Identity is accounts, role grants and the enforcer; without it only
 	// public routes work.
 	Identity *Identity
+	// RateLimit is how many public write and query requests (submissions,
+	// progress queries, withdrawals, logins) one client address may make
+	// per minute; 0 turns the limit off (load tests on loopback).
+	RateLimit int
 	// SecureCookies marks the session cookie Secure (serve over TLS, or
 	// behind a TLS-terminating proxy).
 	SecureCookies bool

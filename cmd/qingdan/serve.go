@@ -24,6 +24,7 @@ type serveFlags struct {
 	demo          bool
 	logFormat     string
 	secureCookies bool
+	rateLimit     int
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -35,6 +36,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
 	fs.BoolVar(&f.demo, "demo", false, "seed a demo county into an empty data folder")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.IntVar(&f.rateLimit, "rate-limit", 60, "public submissions, progress queries and logins per minute per client address (0: off)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
 	return f, parseFlags(fs, args, stderr)
 }
@@ -78,7 +80,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	approvals := data.NewApprovals(st.db, st.log, cals.Current)
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
-		Calendars: cals, Identity: identity, Logger: logger,
+		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
 		Ready: st.ready, SecureCookies: f.secureCookies})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)
