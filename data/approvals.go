@@ -262,3 +262,7 @@ func sortByDeadline(views []*View) {
 	}
 	slices.SortStableFunc(views, func(x, y *View) int { return strings.Compare(key(x), key(y)) })
 }
+
+// SetClock replaces the service's clock (demo seeding writes a past
+// history; tests pin dates).
+func (a *Approvals) SetClock(now func() time.Time) { a.now = now }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"qingdan/data"
 	"qingdan/ledger"
@@ -37,6 +38,7 @@ type storageConfig struct {
 	dataDir string
 	keyFile string // default <data>/ledger.key
 	origin  string
+	now     func() time.Time // the ledger's clock; nil: time.Now
 }
 
 func (c storageConfig) keyPath() string {
@@ -63,7 +65,7 @@ func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*st
 		st.close()
 		return nil, err
 	}
-	st.log, err = ledger.Open(store, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger})
+	st.log, err = ledger.Open(store, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger, Now: c.now})
 	if err != nil {
 		st.close()
 		return nil, err

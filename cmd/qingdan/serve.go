@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"qingdan/data"
@@ -54,11 +55,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := newLogger(f.logFormat, stderr)
+	clock := &settableClock{}
+	f.now = clock.Now
 	st, err := openStorage(ctx, f.storageConfig, logger)
 	if err != nil {
 		return err
 	}
 	defer st.close()
+	if f.demo {
+		clock.Set(time.Now().AddDate(0, 0, -demoDays)) // the demo's history starts in the past
+	}
 	fresh, err := genesis(ctx, st)
 	if err != nil {
 		return err
@@ -69,16 +75,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	identity := &web.Identity{Directory: data.NewDirectory(st.db, st.log), Enforcer: enforcer}
-	if f.demo && fresh {
-		if err := seedDemo(ctx, catalog, identity, stdout); err != nil {
-			return err
-		}
-	}
 	cals, err := data.NewCalendars(ctx, st.db, st.log)
 	if err != nil {
 		return err
 	}
 	approvals := data.NewApprovals(st.db, st.log, cals.Current)
+	approvals.SetClock(clock.Now)
+	if f.demo && fresh {
+		if err := seedDemo(ctx, catalog, identity, approvals, clock, stdout); err != nil {
+			return err
+		}
+	}
+	clock.Set(time.Time{}) // real time from here on
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
 		Ready: st.ready, SecureCookies: f.secureCookies})
@@ -86,8 +94,29 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serveUntilDone(ctx, srv, f.addr, logger)
 }
 
-// seedDemo seeds the demo county and its accounts and prints the logins.
-func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity, stdout io.Writer) error {
+// demoDays is how far back the demo's history starts, and demoApplications
+// how many applications it holds.
+const (
+	demoDays         = 150
+	demoApplications = 400
+)
+
+// settableClock is time.Now unless set (demo seeding writes a past).
+type settableClock struct{ at atomic.Pointer[time.Time] }
+
+func (c *settableClock) Now() time.Time {
+	if t := c.at.Load(); t != nil && !t.IsZero() {
+		return *t
+	}
+	return time.Now()
+}
+
+func (c *settableClock) Set(t time.Time) { c.at.Store(&t) }
+
+// seedDemo seeds the demo county, its accounts and a past of applications,
+// and prints the logins.
+func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity, approvals *data.Approvals,
+	clock *settableClock, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "seeding the demo county 清江县 through the ledger …")
 	if err := demo.Seed(ctx, catalog); err != nil {
 		return err
@@ -102,6 +131,15 @@ func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity
 	}
 	users, err := identity.SeedDemo(ctx, depts)
 	if err != nil {
+		return err
+	}
+	services, err := demoServices(ctx, catalog, d.Services)
+	if err != nil {
+		return err
+	}
+	start := clock.Now().Add(time.Hour)
+	fmt.Fprintf(stdout, "seeding %d applications since %s …\n", demoApplications, start.Format("2006-01-02"))
+	if err := demo.SeedApplications(ctx, approvals, clock, services, start, time.Now(), demoApplications); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n!!! DEMO CREDENTIALS ARE ACTIVE: every account below has the password %q.\n", web.DemoPassword)
@@ -147,4 +185,22 @@ func serveUntilDone(ctx context.Context, srv *web.Server, addr string, logger *s
 	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// demoServices are the demo services whose power is in force.
+func demoServices(ctx context.Context, catalog *data.Catalog, all []data.ServiceItem) ([]data.ServiceItem, error) {
+	var out []data.ServiceItem
+	for _, s := range all {
+		if s.PowerCode == "" {
+			continue
+		}
+		p, err := catalog.Get(ctx, data.KindPower, s.PowerCode)
+		if err != nil {
+			return nil, err
+		}
+		if sv, err := catalog.Get(ctx, data.KindService, s.Code); err == nil && p.Status == data.StatusInForce && sv.Status == data.StatusInForce {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
