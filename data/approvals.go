@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"slices"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"qingdan/data/applicant"
 	"qingdan/data/workday"
@@ -36,6 +39,7 @@ type SubmitRequest struct {
 	ServiceCode string              `json:"service_code"`
 	Summary     string              `json:"summary"`
 	Applicant   applicant.Applicant `json:"applicant"`
+	Materials   []MaterialRef       `json:"materials"`
 }
 
 // Submitted answers a submission: the number and the query code (shown
@@ -60,6 +64,9 @@ func (a *Approvals) Submit(ctx context.Context, req SubmitRequest) (*Submitted, 
 	if err != nil {
 		return nil, err
 	}
+	if ev.MaterialHashes, err = a.checkMaterials(ctx, req.Materials); err != nil {
+		return nil, err
+	}
 	salt, code := applicant.NewSalt(), applicant.NewQueryCode()
 	sum := applicant.Commit(req.Applicant, salt)
 	ev.Commitment = base64.StdEncoding.EncodeToString(sum[:])
@@ -72,6 +79,12 @@ func (a *Approvals) Submit(ctx context.Context, req SubmitRequest) (*Submitted, 
 			}
 			if err := g.Exec(`UPDATE applications SET query_code_hash = ? WHERE number = ?`, applicant.HashQueryCode(code), ev.Number).Error; err != nil {
 				return err
+			}
+			for _, m := range req.Materials {
+				raw, _ := hex.DecodeString(m.SHA256)
+				if err := g.Exec(`INSERT OR IGNORE INTO application_materials (number, name, sha256) VALUES (?,?,?)`, ev.Number, m.Name, raw).Error; err != nil {
+					return err
+				}
 			}
 			return g.Exec(`INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal)).Error
 		}})
@@ -193,14 +206,18 @@ func (a *Approvals) Progress(ctx context.Context, number, code string) (*View, e
 // Erase deletes an applicant's personal data and salt (PIPL); the ledger
 // and the application's public record are unchanged.
 func (a *Approvals) Erase(ctx context.Context, number string) error {
-	res := a.db.Writer.WithContext(ctx).Exec(`DELETE FROM applicants WHERE number = ?`, number)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("%w: personal data of %s (never stored or already erased)", ErrNotFound, number)
-	}
-	return nil
+	return a.db.Writer.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Exec(`DELETE FROM applicants WHERE number = ?`, number)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("%w: personal data of %s (never stored or already erased)", ErrNotFound, number)
+		}
+		// materials no other application refers to go with it
+		return tx.Exec(`DELETE FROM materials WHERE sha256 IN (SELECT sha256 FROM application_materials WHERE number = ?)
+			AND sha256 NOT IN (SELECT sha256 FROM application_materials WHERE number <> ?)`, number, number).Error
+	})
 }
 
 // Personal returns the stored personal data (for officials handling the

@@ -144,3 +144,13 @@ func (s *Server) updateCalendar(c *fiber.Ctx) error {
 	s.audit(c, actorOf(c), "calendar.updated", "ok", fmt.Sprint(year))
 	return c.JSON(fiber.Map{"year": year, "receipt": receipt})
 }
+
+// uploadMaterial serves POST /api/v1/materials (public): the body is the
+// file; the answer is its SHA-256, which a submission then names.
+func (s *Server) uploadMaterial(c *fiber.Ctx) error {
+	sum, err := s.cfg.Approvals.StoreMaterial(c.UserContext(), c.Body())
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sha256": sum, "size": len(c.Body())})
+}

@@ -1,14 +1,19 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"qingdan/ledger"
 )
 
 var testApplicant = map[string]any{"type": "natural", "name": "司马相如", "id_type": "resident_id",
-	"id_number": "11010519491231002X", "phone": "13812345678", "address": "清江县文昌路16号"}
+	"id_number": "11010519491231002X", "phone": "13812345678", "address": "测试街999号"}
 
 func submitHTTP(t *testing.T, s *Server, service string) (number, code string) {
 	t.Helper()
@@ -60,7 +65,7 @@ func TestApplicationOverHTTP(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), `"state":"delivered"`) || !strings.Contains(string(body), `"clock_status":"closed_on_time"`) {
 		t.Fatalf("progress: %d %s", status, body)
 	}
-	for _, secret := range []string{"11010519491231002X", "13812345678", "文昌路", "相如"} {
+	for _, secret := range []string{"11010519491231002X", "13812345678", "测试街999号", "相如"} {
 		if strings.Contains(string(body), secret) {
 			t.Errorf("progress answer contains %q", secret)
 		}
@@ -141,4 +146,77 @@ func TestProgressRateLimited(t *testing.T) {
 	if codes[0] != 404 || codes[4] != 429 {
 		t.Fatalf("statuses %v: want 404 first, 429 once over the limit", codes)
 	}
+}
+
+// TestNoPersonalDataInPublicAnswers submits known personal data with a
+// material, then walks every public answer and the whole ledger: none of
+// the personal data appears; the material is in the ledger only as its
+// hash; erasure removes the data and the ledger still verifies.
+func TestNoPersonalDataInPublicAnswers(t *testing.T) {
+	s, l := newDemoServer(t)
+	file := []byte("营业执照 扫描件 " + testApplicant["id_number"].(string))
+	req := httptest.NewRequest("POST", "/api/v1/materials", bytes.NewReader(file))
+	resp, _ := s.App().Test(req, -1)
+	var up struct{ SHA256 string }
+	json.NewDecoder(resp.Body).Decode(&up)
+	if resp.StatusCode != 201 || len(up.SHA256) != 64 {
+		t.Fatalf("upload: %d %+v", resp.StatusCode, up)
+	}
+	status, body := send(t, s, "POST", "/api/v1/applications", creds{}, map[string]any{"service_code": "FW-SCJG-001",
+		"summary": "申请", "applicant": testApplicant, "materials": []any{map[string]any{"name": "营业执照", "sha256": up.SHA256}}})
+	if status != 201 {
+		t.Fatalf("submit: %d %s", status, body)
+	}
+	var sub map[string]any
+	json.Unmarshal(body, &sub)
+	number, code := sub["number"].(string), sub["query_code"].(string)
+	paths := []string{"/api/v1/applications/" + number + "?query_code=" + code, "/api/v1/stats",
+		"/api/v1/export/services.json", "/api/v1/powers?per_page=100", "/checkpoint"}
+	_, c, _ := l.Latest(context.Background())
+	for start := int64(0); start < c.Size; start += 1000 {
+		paths = append(paths, fmt.Sprintf("/api/v1/ledger/entries?start=%d&limit=1000", start))
+	}
+	secrets := []string{"11010519491231002X", "13812345678", "测试街999号", "司马相如", "相如", code, "扫描件"}
+	found := false
+	for _, p := range paths {
+		status, body := send(t, s, "GET", p, creds{}, nil)
+		if status != 200 {
+			t.Fatalf("GET %s: %d", p, status)
+		}
+		text := string(body)
+		if strings.HasPrefix(p, "/api/v1/ledger/entries") {
+			text = decodeBodies(t, body)
+		}
+		for _, sec := range secrets {
+			if strings.Contains(text, sec) {
+				t.Errorf("GET %s contains %q", p, sec)
+			}
+		}
+		found = found || strings.Contains(text, up.SHA256)
+	}
+	if !found {
+		t.Error("the material's hash is not in the ledger")
+	}
+	if err := s.cfg.Approvals.Erase(context.Background(), number); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.Verify(context.Background(), l.Store(), l.Origin(), l.Key().Verifier, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// decodeBodies turns an entries page into the text of its bodies.
+func decodeBodies(t *testing.T, page []byte) string {
+	t.Helper()
+	var p struct {
+		Entries []struct{ Body []byte } `json:"entries"`
+	}
+	if err := json.Unmarshal(page, &p); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range p.Entries {
+		b.Write(e.Body)
+	}
+	return b.String()
 }

@@ -56,6 +56,7 @@ func (s *Server) routeTable() []route {
 
 		{"GET", "/api/v1/stats", public, s.stats},
 		{"POST", "/api/v1/calendar", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.updateCalendar},
+		{"POST", "/api/v1/materials", public, s.uploadMaterial},
 		{"POST", "/api/v1/applications", public, s.submitApplication},
 		{"GET", "/api/v1/applications", perm(policy.ObjApplication, policy.ActRead, queueDept), s.queue},
 		{"GET", "/api/v1/applications/:number", public, s.progress},
@@ -87,7 +88,7 @@ func (s *Server) routeTable() []route {
 // rateLimited are the public routes that write or look up by a secret,
 // limited per client address (--rate-limit).
 var rateLimited = map[string]bool{
-	"POST /api/v1/applications": true, "GET /api/v1/applications/:number": true,
+	"POST /api/v1/applications": true, "GET /api/v1/applications/:number": true, "POST /api/v1/materials": true,
 	"POST /api/v1/applications/:number/withdraw": true, "POST /api/v1/login": true,
 }
 
