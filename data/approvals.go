@@ -154,10 +154,8 @@ func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev Ac
 		return nil, fmt.Errorf("%w: unknown action %q", ErrInvalid, action)
 	}
 	ev.Number = number
-	var dept string
-	if app, err := applicationRow(a.db.Reader.WithContext(ctx), number); err == nil {
-		dept = app.Dept
-	} else {
+	dept, err := a.Dept(ctx, number)
+	if err != nil {
 		return nil, err
 	}
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application." + t.past, Actor: actor, Dept: dept, Data: ev,
@@ -283,3 +281,16 @@ func sortByDeadline(views []*View) {
 // SetClock replaces the service's clock (demo seeding writes a past
 // history; tests pin dates).
 func (a *Approvals) SetClock(now func() time.Time) { a.now = now }
+
+// Dept returns the department of an application (for authorisation).
+func (a *Approvals) Dept(ctx context.Context, number string) (string, error) {
+	var r struct{ Dept string }
+	res := a.db.Reader.WithContext(ctx).Raw(`SELECT dept FROM applications WHERE number = ?`, number).Scan(&r)
+	if res.Error != nil {
+		return "", res.Error
+	}
+	if res.RowsAffected == 0 {
+		return "", fmt.Errorf("%w: application %s", ErrNotFound, number)
+	}
+	return r.Dept, nil
+}

@@ -35,11 +35,7 @@ func (s *Server) progress(c *fiber.Ctx) error {
 
 // deptOfApplication: the department of the application named by :number.
 func deptOfApplication(s *Server, c *fiber.Ctx) (string, error) {
-	v, err := s.cfg.Approvals.Get(c.UserContext(), c.Params("number"))
-	if err != nil {
-		return "", err
-	}
-	return v.Dept, nil
+	return s.cfg.Approvals.Dept(c.UserContext(), c.Params("number"))
 }
 
 // actionBody is what every action may carry.
