@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -39,6 +40,14 @@ type storageConfig struct {
 	keyFile string // default <data>/ledger.key
 	origin  string
 	now     func() time.Time // the ledger's clock; nil: time.Now
+}
+
+// addFlags defines --data, --key and --origin, shared by every command
+// that opens the data folder.
+func (c *storageConfig) addFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.dataDir, "data", "./qingdan-data", "data folder (SQLite database and keys)")
+	fs.StringVar(&c.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key, created with mode 0600)")
+	fs.StringVar(&c.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
 }
 
 func (c storageConfig) keyPath() string {

@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"qingdan/data"
-	"qingdan/ledger"
 )
 
 // runCalendar implements 'qingdan calendar import FILE': record one year
@@ -21,9 +20,7 @@ func runCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var c storageConfig
 	fs := flag.NewFlagSet("calendar import", flag.ContinueOnError)
-	fs.StringVar(&c.dataDir, "data", "./qingdan-data", "data folder")
-	fs.StringVar(&c.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key)")
-	fs.StringVar(&c.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	c.addFlags(fs)
 	if err := parseFlags(fs, args[1:], stderr); err != nil {
 		return err
 	}
@@ -57,9 +54,7 @@ func runCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 func runErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c storageConfig
 	fs := flag.NewFlagSet("erase-applicant", flag.ContinueOnError)
-	fs.StringVar(&c.dataDir, "data", "./qingdan-data", "data folder")
-	fs.StringVar(&c.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key)")
-	fs.StringVar(&c.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	c.addFlags(fs)
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}

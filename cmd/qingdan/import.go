@@ -14,7 +14,6 @@ import (
 	"qingdan/data"
 	"qingdan/data/listfile"
 	"qingdan/data/listimport"
-	"qingdan/ledger"
 )
 
 // importFlags are the flags of 'qingdan import'; each also reads
@@ -37,9 +36,7 @@ type importFlags struct {
 func parseImportFlags(args []string, stderr io.Writer) (*importFlags, error) {
 	f := &importFlags{aliases: listfile.DeptAliases{}}
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.StringVar(&f.dataDir, "data", "./qingdan-data", "data folder (SQLite database and keys)")
-	fs.StringVar(&f.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key)")
-	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	f.addFlags(fs)
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print the plan and write nothing")
 	fs.StringVar(&f.basis, "basis", "", "document that authorises the changes (依据文号); required unless --dry-run")
 	fs.StringVar(&f.note, "note", "", "note recorded with every change (说明; default: 导入清单文件 FILE)")

@@ -32,9 +32,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	f := &serveFlags{}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "listen address")
-	fs.StringVar(&f.dataDir, "data", "./qingdan-data", "data folder (SQLite database and keys)")
-	fs.StringVar(&f.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key, created with mode 0600)")
-	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	f.addFlags(fs)
 	fs.BoolVar(&f.demo, "demo", false, "seed a demo county into an empty data folder")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.IntVar(&f.rateLimit, "rate-limit", 60, "public submissions, progress queries and logins per minute per client address (0: off)")

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"qingdan/data"
-	"qingdan/ledger"
 	"qingdan/policy"
 	"qingdan/web"
 )
@@ -32,9 +31,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	f := &userFlags{}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fs.StringVar(&f.dataDir, "data", "./qingdan-data", "data folder")
-	fs.StringVar(&f.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key)")
-	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	f.addFlags(fs)
 	fs.StringVar(&f.username, "username", "", "login name")
 	fs.StringVar(&f.name, "name", "", "display name")
 	fs.StringVar(&f.dept, "dept", "*", "department code, or * for administrators")

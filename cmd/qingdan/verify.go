@@ -23,10 +23,8 @@ type verifyFlags struct {
 func parseVerifyFlags(args []string, stderr io.Writer) (*verifyFlags, error) {
 	f := &verifyFlags{}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.StringVar(&f.dataDir, "data", "./qingdan-data", "data folder to verify")
-	fs.StringVar(&f.keyFile, "key", "", "signing key file to derive the verifier from (default <data>/ledger.key)")
+	f.addFlags(fs)
 	fs.StringVar(&f.vkey, "vkey", "", "verifier key to check checkpoints with (name+id+base64); overrides --key")
-	fs.StringVar(&f.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
 	return f, parseFlags(fs, args, stderr)
 }
 
