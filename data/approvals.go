@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -67,6 +68,18 @@ func (a *Approvals) Submit(ctx context.Context, req SubmitRequest) (*Submitted, 
 	if ev.MaterialHashes, err = a.checkMaterials(ctx, req.Materials); err != nil {
 		return nil, err
 	}
+	for attempt := 0; ; attempt++ {
+		sub, err := a.submit(ctx, req, ev)
+		if errors.Is(err, ErrConflict) && attempt < 3 {
+			ev.Number = a.newNumber() // the number was taken
+			continue
+		}
+		return sub, err
+	}
+}
+
+// submit appends one submission under ev.Number.
+func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *SubmittedEvent) (*Submitted, error) {
 	salt, code := applicant.NewSalt(), applicant.NewQueryCode()
 	sum := applicant.Commit(req.Applicant, salt)
 	ev.Commitment = base64.StdEncoding.EncodeToString(sum[:])
@@ -137,10 +150,11 @@ func (a *Approvals) itemInForce(ctx context.Context, table, code, field string, 
 	return json.Unmarshal([]byte(r.Item), v)
 }
 
-// newNumber is an application number: the China date and 8 random digits.
+// newNumber is an application number: the China date and 12 random
+// digits (a collision, refused by the primary key, is retried by Submit).
 func (a *Approvals) newNumber() string {
-	n, _ := rand.Int(rand.Reader, big.NewInt(100_000_000))
-	return fmt.Sprintf("QD%s%08d", strings.ReplaceAll(workday.DateOf(a.now()).String(), "-", ""), n.Int64())
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000_000_000))
+	return fmt.Sprintf("QD%s%012d", strings.ReplaceAll(workday.DateOf(a.now()).String(), "-", ""), n.Int64())
 }
 
 // Act records an official's (or the applicant's) action. check, if set,

@@ -96,15 +96,16 @@ func pragmas(stmts ...string) func(*sqlite3.SQLiteConn) error {
 	}
 }
 
-// walRestartFrames is the WAL length (in pages) past which a fully copied
-// WAL is restarted from its beginning, so that it cannot grow without bound
-// while readers are always active.
+// walRestartFrames is the WAL length (in pages) past which the WAL is
+// restarted from its beginning, so that it cannot grow without bound under
+// steady writes or always-active readers.
 const walRestartFrames = 16384
 
 // checkpointWAL copies the WAL into the database file in the background
 // until Close. PASSIVE checkpoints never block the writer or readers; once
-// the WAL is long and fully copied, a RESTART makes the next commit reuse
-// it from the start (it waits for readers, holding off the writer briefly).
+// the WAL is long, a RESTART copies the rest and makes the next commit
+// reuse the file from the start (it waits for readers and holds off the
+// writer briefly, up to the busy timeout).
 func (db *DB) checkpointWAL() {
 	defer close(db.stopped)
 	t := time.NewTicker(250 * time.Millisecond)
@@ -117,7 +118,7 @@ func (db *DB) checkpointWAL() {
 		case <-t.C:
 			var busy, frames, copied int
 			row := db.checkpointer.Raw("PRAGMA wal_checkpoint(PASSIVE)").Row()
-			if row.Scan(&busy, &frames, &copied) == nil && frames > walRestartFrames && copied == frames {
+			if row.Scan(&busy, &frames, &copied) == nil && frames > walRestartFrames {
 				db.checkpointer.Exec("PRAGMA wal_checkpoint(RESTART)")
 			}
 		}

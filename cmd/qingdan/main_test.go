@@ -47,9 +47,11 @@ func serveFor(t *testing.T, args []string, fn func(base string)) string {
 	return out.String()
 }
 
+// waitReady waits for the server; seeding the demo (with its past of
+// applications) takes a while, longer under the race detector.
 func waitReady(t *testing.T, base string) {
 	t.Helper()
-	for i := 0; i < 100; i++ {
+	for i := 0; i < 2400; i++ {
 		if resp, err := http.Get(base + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
