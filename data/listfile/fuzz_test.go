@@ -33,7 +33,9 @@ func checkInvariants(t *testing.T, tb *Table) {
 	keys := append(append([]string{}, tb.Columns...), tb.UnknownColumns...)
 	prev := 0
 	for _, r := range tb.Rows {
-		if r.Line <= prev {
+		// JSON objects may share a line (a one-line file); rows of other
+		// formats each have their own.
+		if r.Line < prev || (r.Line == prev && tb.Format != "json") {
 			t.Errorf("row line %d after line %d, want increasing lines", r.Line, prev)
 		}
 		prev = r.Line
