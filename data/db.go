@@ -80,7 +80,8 @@ var registerOnce sync.Once
 func registerDrivers() {
 	registerOnce.Do(func() {
 		sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragmas(
-			"PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 0", "PRAGMA temp_store = MEMORY")})
+			"PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 0", "PRAGMA temp_store = MEMORY",
+			"PRAGMA journal_size_limit = 67108864")})
 		sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -32768")})
 	})
 }
