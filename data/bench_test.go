@@ -87,7 +87,7 @@ func benchmarkAppend(b *testing.B, clients int) {
 // a ledger of n entries, so that the large benchmarks do not rebuild it.
 func benchLog(b *testing.B, n int) (*ledger.Log, *DB) {
 	b.Helper()
-	dir := filepath.Join(os.TempDir(), "qingdan-bench-"+itoa(n))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("qingdan-bench-%d", n))
 	l, db := openCrashLog(b, dir)
 	b.Cleanup(func() { l.Close(); db.Close() })
 	size := int64(0)
@@ -101,9 +101,6 @@ func benchLog(b *testing.B, n int) (*ledger.Log, *DB) {
 	return l, db
 }
 
-func itoa(n int) string {
-	return string(rune('0'+n/1000000)) + "M" + string(rune('0'+n%1000000/100000))
-}
 
 func fill(b *testing.B, l *ledger.Log, n int) {
 	var wg sync.WaitGroup
