@@ -101,7 +101,6 @@ func benchLog(b *testing.B, n int) (*ledger.Log, *DB) {
 	return l, db
 }
 
-
 func fill(b *testing.B, l *ledger.Log, n int) {
 	var wg sync.WaitGroup
 	work := make(chan int, 1024)
