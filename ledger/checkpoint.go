@@ -42,8 +42,9 @@ func ParseCheckpoint(text []byte) (Checkpoint, error) {
 	if err != nil || size < 0 || strconv.FormatInt(size, 10) != strings.TrimSuffix(lines[1], "\n") {
 		return Checkpoint{}, fmt.Errorf("%w: checkpoint size %q", ErrInvalid, lines[1])
 	}
-	root, err := tlog.ParseHash(strings.TrimSuffix(lines[2], "\n"))
-	if err != nil || origin == "" {
+	rootText := strings.TrimSuffix(lines[2], "\n")
+	root, err := tlog.ParseHash(rootText)
+	if err != nil || origin == "" || root.String() != rootText { // one encoding only
 		return Checkpoint{}, fmt.Errorf("%w: checkpoint origin or root hash", ErrInvalid)
 	}
 	return Checkpoint{Origin: origin, Size: size, Root: root}, nil
