@@ -263,24 +263,43 @@ type appRow struct {
 	LedgerIndex                                          int64
 }
 
+// appColumns are the columns appRow scans.
+const appColumns = `number, service_code, power_code, dept, state, outcome, applicant_type, applicant_display,
+	submitted_at, accepted_on, closed_on, paused_since, pauses, reviewed_by, decided_by, legal_limit,
+	promised_limit, extension_days, ledger_index`
+
 func applicationRow(tx *gorm.DB, number string) (*Application, error) {
-	var r appRow
-	res := tx.Raw(`SELECT number, service_code, power_code, dept, state, outcome, applicant_type, applicant_display,
-		submitted_at, accepted_on, closed_on, paused_since, pauses, reviewed_by, decided_by, legal_limit,
-		promised_limit, extension_days, ledger_index FROM applications WHERE number = ?`, number).Scan(&r)
-	if res.Error != nil {
-		return nil, res.Error
+	apps, err := applicationRows(tx, "WHERE number = ?", number)
+	if err != nil {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
+	if len(apps) == 0 {
 		return nil, fmt.Errorf("%w: application %s", ErrNotFound, number)
 	}
+	return apps[0], nil
+}
+
+// applicationRows reads every application matching where, in one query.
+func applicationRows(tx *gorm.DB, where string, args ...any) ([]*Application, error) {
+	var rows []appRow
+	if err := tx.Raw(`SELECT `+appColumns+` FROM applications `+where, args...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	apps := make([]*Application, len(rows))
+	for i, r := range rows {
+		apps[i] = r.application()
+	}
+	return apps, nil
+}
+
+func (r appRow) application() *Application {
 	app := &Application{Number: r.Number, ServiceCode: r.ServiceCode, PowerCode: r.PowerCode, Dept: r.Dept,
 		State: r.State, Outcome: r.Outcome, ApplicantType: r.ApplicantType, ApplicantDisplay: r.ApplicantDisplay,
 		SubmittedAt: r.SubmittedAt, AcceptedOn: r.AcceptedOn, ClosedOn: r.ClosedOn, PausedSince: r.PausedSince,
 		ReviewedBy: r.ReviewedBy, DecidedBy: r.DecidedBy, LegalLimit: r.LegalLimit, PromisedLimit: r.PromisedLimit,
 		ExtensionDays: r.ExtensionDays, LedgerIndex: r.LedgerIndex, Pauses: []Pause{}}
 	json.Unmarshal([]byte(r.Pauses), &app.Pauses)
-	return app, nil
+	return app
 }
 
 func saveApplication(tx *gorm.DB, app *Application, index int64) error {

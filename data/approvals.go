@@ -201,7 +201,7 @@ func (a *Approvals) Get(ctx context.Context, number string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.view(ctx, app)
+	return a.withTimeline(ctx, a.clock(app, workday.DateOf(a.now())))
 }
 
 // Progress is the public progress query: a wrong code answers exactly
@@ -256,33 +256,47 @@ type QueueQuery struct {
 }
 
 // Queue lists applications with their clocks, most urgent first (by
-// promised deadline; those without one last).
+// promised deadline; those without one last); only the page served gets
+// its timeline.
 func (a *Approvals) Queue(ctx context.Context, q QueueQuery) ([]*View, int, error) {
-	tx := a.db.Reader.WithContext(ctx).Table("applications")
+	where, args := "WHERE 1 = 1", []any{}
 	if q.Dept != "" {
-		tx = tx.Where("dept = ?", q.Dept)
+		where, args = where+" AND dept = ?", append(args, q.Dept)
 	}
 	if q.State != "" {
-		tx = tx.Where("state = ?", q.State)
+		where, args = where+" AND state = ?", append(args, q.State)
 	}
-	var numbers []string
-	if err := tx.Order("submitted_at").Pluck("number", &numbers).Error; err != nil {
+	views, err := a.clocks(ctx, where+" ORDER BY submitted_at", args...)
+	if err != nil {
 		return nil, 0, err
 	}
-	var views []*View
-	for _, n := range numbers {
-		v, err := a.Get(ctx, n)
-		if err != nil {
-			return nil, 0, err
-		}
-		if q.Clock == "" || v.ClockStatus == q.Clock {
-			views = append(views, v)
-		}
+	if q.Clock != "" {
+		views = slices.DeleteFunc(views, func(v *View) bool { return v.ClockStatus != q.Clock })
 	}
 	sortByDeadline(views)
 	q.Page, q.PerPage = max(q.Page, 1), min(max(q.PerPage, 1), MaxPerPage)
 	from := min((q.Page-1)*q.PerPage, len(views))
-	return views[from:min(from+q.PerPage, len(views))], len(views), nil
+	page := views[from:min(from+q.PerPage, len(views))]
+	for _, v := range page {
+		if _, err := a.withTimeline(ctx, v); err != nil {
+			return nil, 0, err
+		}
+	}
+	return page, len(views), nil
+}
+
+// clocks reads matching applications in one query, each with its clock.
+func (a *Approvals) clocks(ctx context.Context, where string, args ...any) ([]*View, error) {
+	apps, err := applicationRows(a.db.Reader.WithContext(ctx), where, args...)
+	if err != nil {
+		return nil, err
+	}
+	today := workday.DateOf(a.now())
+	views := make([]*View, len(apps))
+	for i, app := range apps {
+		views[i] = a.clock(app, today)
+	}
+	return views, nil
 }
 
 func sortByDeadline(views []*View) {

@@ -42,15 +42,21 @@ type View struct {
 	Timeline         []TimelineStep `json:"timeline"`
 }
 
-func (a *Approvals) view(ctx context.Context, app *Application) (*View, error) {
+// clock is an application with its deadlines and clock status, without
+// the timeline (statistics and the queue need no more).
+func (a *Approvals) clock(app *Application, today workday.Date) *View {
 	v := &View{Application: app, Timeline: []TimelineStep{}}
-	today := workday.DateOf(a.now())
 	if app.AcceptedOn != "" {
 		v.LegalDeadline = a.deadline(app, app.LegalLimit, today)
 		v.PromisedDeadline = a.deadline(app, app.PromisedLimit, today)
 	}
 	v.ClockStatus = a.clockStatus(app, v.PromisedDeadline, today)
-	timeline, err := a.timeline(ctx, app.Number)
+	return v
+}
+
+// withTimeline adds the timeline to a view.
+func (a *Approvals) withTimeline(ctx context.Context, v *View) (*View, error) {
+	timeline, err := a.timeline(ctx, v.Number)
 	v.Timeline = timeline
 	return v, err
 }

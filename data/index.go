@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -232,12 +233,12 @@ func (q ListQuery) matcher() (func(*entry) bool, error) {
 		if v == "" {
 			continue
 		}
-		if !contains(filterable[q.Kind], col) {
+		if !slices.Contains(filterable[q.Kind], col) {
 			return nil, &ValidationError{Fields: map[string]string{col: "the " + string(q.Kind) + " list cannot be filtered by " + col}}
 		}
 		want[col] = v
 	}
-	if q.Hot && !contains(filterable[q.Kind], "hot") {
+	if q.Hot && !slices.Contains(filterable[q.Kind], "hot") {
 		return nil, &ValidationError{Fields: map[string]string{"hot": "only services have hot items"}}
 	}
 	text := strings.ToLower(q.Q)

@@ -35,12 +35,3 @@ var filterable = map[Kind][]string{
 	KindResponsibility: {"dept", "status", "code"},
 	KindService:        {"dept", "category", "status", "audience", "theme", "power_code", "hot"},
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

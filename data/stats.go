@@ -34,16 +34,12 @@ type Stats struct {
 
 // Stats computes the figures from the application projections.
 func (a *Approvals) Stats(ctx context.Context) (*Stats, error) {
-	var numbers []string
-	if err := a.db.Reader.WithContext(ctx).Table("applications").Order("number").Pluck("number", &numbers).Error; err != nil {
+	views, err := a.clocks(ctx, "ORDER BY number")
+	if err != nil {
 		return nil, err
 	}
 	depts, powers := map[string]*StatsRow{}, map[string]*StatsRow{}
-	for _, n := range numbers {
-		v, err := a.Get(ctx, n)
-		if err != nil {
-			return nil, err
-		}
+	for _, v := range views {
 		for _, r := range []*StatsRow{rowFor(depts, v.Dept, ""), rowFor(powers, v.Dept, v.PowerCode)} {
 			a.count(r, v)
 		}

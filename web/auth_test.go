@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestWriteMatrix(t *testing.T) {
 			who := login(t, s, user)
 			for _, e := range endpoints {
 				status, body := send(t, s, e.method, e.path, who, e.body)
-				ok := contains(allowed, e.name)
+				ok := slices.Contains(allowed, e.name)
 				if ok && (status < 200 || status > 299) && status != 409 && status != 422 {
 					t.Errorf("%s %s: %d %s, want 2xx", user, e.name, status, body)
 				}
@@ -68,15 +69,6 @@ func TestWriteMatrix(t *testing.T) {
 			t.Errorf("anonymous %s: %d, want 401", e.name, status)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestSessionIDChangesAtLogin(t *testing.T) {

@@ -114,9 +114,11 @@ func TestVerifyNamesTheFirstBadIndex(t *testing.T) {
 }
 
 func TestVerifyCannotCheck(t *testing.T) {
+	dir := t.TempDir()
+	serveFor(t, []string{"--data", dir}, func(string) {})
 	cases := [][]string{
 		{"verify", "--data", filepath.Join(t.TempDir(), "missing")},
-		{"verify", "--data", t.TempDir(), "--vkey", "not-a-key"},
+		{"verify", "--data", dir, "--vkey", "not-a-key"}, // a database, but a malformed key
 		{"nonsense"},
 		{},
 	}
