@@ -158,10 +158,10 @@ func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
 			return err // 清单之外不得实施
 		}
 	}
-	err := tx.Exec(`INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
+	err := execSQL(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
 		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
 		ev.Number, ev.ServiceCode, ev.PowerCode, ev.Dept, StateSubmitted, ev.ApplicantType, ev.DisplayName,
-		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index).Error
+		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index)
 	if err != nil {
 		return fmt.Errorf("%w: application %s: %v", ErrConflict, ev.Number, err)
 	}
@@ -304,10 +304,10 @@ func (r appRow) application() *Application {
 
 func saveApplication(tx *gorm.DB, app *Application, index int64) error {
 	pauses, _ := json.Marshal(nonNilPauses(app.Pauses))
-	return tx.Exec(`UPDATE applications SET state = ?, outcome = ?, accepted_on = ?, closed_on = ?, extension_days = ?,
+	return execSQL(tx, `UPDATE applications SET state = ?, outcome = ?, accepted_on = ?, closed_on = ?, extension_days = ?,
 		paused_since = ?, pauses = ?, reviewed_by = ?, decided_by = ?, ledger_index = ? WHERE number = ?`,
 		app.State, app.Outcome, app.AcceptedOn, app.ClosedOn, app.ExtensionDays, app.PausedSince, string(pauses),
-		app.ReviewedBy, app.DecidedBy, index, app.Number).Error
+		app.ReviewedBy, app.DecidedBy, index, app.Number)
 }
 
 func nonNilPauses(p []Pause) []Pause {
@@ -318,6 +318,6 @@ func nonNilPauses(p []Pause) []Pause {
 }
 
 func addTimeline(tx *gorm.DB, e *ledger.Entry, number string) error {
-	return tx.Exec(`INSERT INTO application_events (ledger_index, number, type, time, actor, detail) VALUES (?,?,?,?,?,?)`,
-		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor, string(e.Data)).Error
+	return execSQL(tx, `INSERT INTO application_events (ledger_index, number, type, time, actor, detail) VALUES (?,?,?,?,?,?)`,
+		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor, string(e.Data))
 }
