@@ -84,7 +84,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	clock.Set(time.Time{}) // real time from here on
+	clock.Set(time.Time{})                               // real time from here on
 	go identity.FollowRoleChanges(ctx, rolePoll, logger) // grants made on other replicas
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
