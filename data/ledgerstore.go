@@ -38,7 +38,7 @@ type LedgerStore struct {
 
 // writeStmts are the batch statements, prepared once on the writer.
 type writeStmts struct {
-	head, last, entry, checkpoint *sql.Stmt
+	head, last, entries, checkpoint *sql.Stmt
 }
 
 func (s *LedgerStore) statements() (*writeStmts, error) {
@@ -54,10 +54,16 @@ func (s *LedgerStore) statements() (*writeStmts, error) {
 		if s.db.Dialect == DialectPostgres {
 			s.prepared.head = p(`SELECT log FROM ledger_head WHERE log = ? FOR UPDATE`)
 		}
+		entries := `INSERT INTO ` + s.entries + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?)`
+		if s.db.Dialect == DialectPostgres { // a batch in one statement: one round trip
+			entries = `INSERT INTO ` + s.entries + ` (` + recordColumns + `)
+				SELECT i, p, h, t, b FROM unnest(?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::bytea[])
+				WITH ORDINALITY AS r(i, p, h, t, b, n) ORDER BY n`
+		}
 		s.prepared = writeStmts{
+			entries:    p(entries),
 			head:       s.prepared.head,
 			last:       p(`SELECT ` + recordColumns + ` FROM ` + s.entries + ` ORDER BY idx DESC LIMIT 1`),
-			entry:      p(`INSERT INTO ` + s.entries + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?)`),
 			checkpoint: p(`INSERT INTO ` + s.checkpoints + ` (size, note) VALUES (?, ?)`),
 		}
 	})
@@ -293,17 +299,43 @@ func (t *ledgerTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash
 // AddRecords inserts one row per record with a prepared statement: a
 // single-row statement is prepared once, where a multi-row one would be
 // parsed again for every batch.
+//
+// On PostgreSQL, where every statement is a round trip to the server, the
+// whole batch goes in one statement (arrays unnested in index order).
 func (t *ledgerTx) AddRecords(ctx context.Context, recs []ledger.Record) error {
-	st := t.tx.StmtContext(ctx, t.st.entry)
 	for _, r := range recs {
 		if len(r.Hashes) == 0 || r.Hashes[0] != r.Leaf {
 			return fmt.Errorf("data: add entry %d: its first stored hash must be its leaf hash", r.Index)
 		}
+	}
+	st := t.tx.StmtContext(ctx, t.st.entries)
+	if t.s.db.Dialect == DialectPostgres {
+		cols := recordArrays(recs)
+		_, err := st.ExecContext(ctx, cols.idx, cols.prev, cols.hashes, cols.types, cols.bodies)
+		return writeError("add entries", err)
+	}
+	for _, r := range recs {
 		if _, err := st.ExecContext(ctx, r.Index, r.Prev[:], hashBytes(r.Hashes), r.Type, r.Body); err != nil {
 			return writeError("add entry", err)
 		}
 	}
 	return nil
+}
+
+// columnArrays are records as one array per column.
+type columnArrays struct {
+	idx                  []int64
+	prev, hashes, bodies [][]byte
+	types                []string
+}
+
+func recordArrays(recs []ledger.Record) columnArrays {
+	c := columnArrays{idx: make([]int64, len(recs)), prev: make([][]byte, len(recs)), hashes: make([][]byte, len(recs)),
+		bodies: make([][]byte, len(recs)), types: make([]string, len(recs))}
+	for i, r := range recs {
+		c.idx[i], c.prev[i], c.hashes[i], c.types[i], c.bodies[i] = r.Index, r.Prev[:], hashBytes(r.Hashes), r.Type, r.Body
+	}
+	return c
 }
 
 func hashBytes(hs []tlog.Hash) []byte {

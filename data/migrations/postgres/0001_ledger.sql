@@ -51,18 +51,35 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END $$;
 
-CREATE FUNCTION qingdan_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The chain check, one function per table so that its query is planned
+-- once per connection.
+CREATE FUNCTION ledger_entries_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     want bytea;
 BEGIN
     IF NEW.idx = 0 THEN
         want := decode(repeat('00', 32), 'hex');
     ELSE
-        EXECUTE format('SELECT substring(hashes FROM 1 FOR 32) FROM %I.%I WHERE idx = $1',
-                       TG_TABLE_SCHEMA, TG_TABLE_NAME) INTO want USING NEW.idx - 1;
+        SELECT substring(hashes FROM 1 FOR 32) INTO want FROM ledger_entries WHERE idx = NEW.idx - 1;
     END IF;
     IF want IS NULL OR NEW.prev IS DISTINCT FROM want THEN
         RAISE EXCEPTION 'ledger fork: prev of entry % is not the leaf hash of the previous entry', NEW.idx
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION seclog_entries_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    want bytea;
+BEGIN
+    IF NEW.idx = 0 THEN
+        want := decode(repeat('00', 32), 'hex');
+    ELSE
+        SELECT substring(hashes FROM 1 FOR 32) INTO want FROM seclog_entries WHERE idx = NEW.idx - 1;
+    END IF;
+    IF want IS NULL OR NEW.prev IS DISTINCT FROM want THEN
+        RAISE EXCEPTION 'security log fork: prev of entry % is not the leaf hash of the previous entry', NEW.idx
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NEW;
@@ -80,6 +97,6 @@ CREATE TRIGGER ledger_head_fixed BEFORE UPDATE OR DELETE OR TRUNCATE ON ledger_h
     FOR EACH STATEMENT EXECUTE FUNCTION qingdan_append_only();
 
 CREATE TRIGGER ledger_entries_chain BEFORE INSERT ON ledger_entries
-    FOR EACH ROW EXECUTE FUNCTION qingdan_chain();
+    FOR EACH ROW EXECUTE FUNCTION ledger_entries_chain();
 CREATE TRIGGER seclog_entries_chain BEFORE INSERT ON seclog_entries
-    FOR EACH ROW EXECUTE FUNCTION qingdan_chain();
+    FOR EACH ROW EXECUTE FUNCTION seclog_entries_chain();
