@@ -226,9 +226,14 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		defer w.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
 	}
-	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// Create the table only when it is missing: a PostgreSQL application
+	// role without CREATE on the schema can then open a migrated database.
+	var have int
+	if w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&have) != nil {
+		if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("data: migrations table: %w", err)
+			return fmt.Errorf("data: migrations table: %w", err)
+		}
 	}
 	ms, err := db.migrations()
 	if err != nil {
