@@ -103,7 +103,7 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 			}
 			for _, m := range req.Materials {
 				raw, _ := hex.DecodeString(m.SHA256)
-				if err := g.Exec(`INSERT OR IGNORE INTO application_materials (number, name, sha256) VALUES (?,?,?)`, ev.Number, m.Name, raw).Error; err != nil {
+				if err := g.Exec(`INSERT INTO application_materials (number, name, sha256) VALUES (?,?,?) ON CONFLICT DO NOTHING`, ev.Number, m.Name, raw).Error; err != nil {
 					return err
 				}
 			}

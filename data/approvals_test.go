@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"qingdan/data/applicant"
+	"qingdan/data/pgtest"
 	"qingdan/data/workday"
 	"qingdan/ledger"
 )
@@ -60,7 +61,9 @@ func submit(t *testing.T, a *Approvals) *Submitted {
 	return s
 }
 
-func TestApplicationLifecycle(t *testing.T) {
+func TestApplicationLifecycle(t *testing.T) { pgtest.Backends(t, testApplicationLifecycle) }
+
+func testApplicationLifecycle(t *testing.T) {
 	a, _, db, l := newApprovals(t)
 	ctx := context.Background()
 	s := submit(t, a)
@@ -98,7 +101,9 @@ func TestApplicationLifecycle(t *testing.T) {
 	mustMatchReplay(t, db, l)
 }
 
-func TestIllegalTransitionsAre409(t *testing.T) {
+func TestIllegalTransitionsAre409(t *testing.T) { pgtest.Backends(t, testIllegalTransitionsAre409) }
+
+func testIllegalTransitionsAre409(t *testing.T) {
 	a, _, _, _ := newApprovals(t)
 	ctx := context.Background()
 	s := submit(t, a)
@@ -115,6 +120,10 @@ func TestIllegalTransitionsAre409(t *testing.T) {
 }
 
 func TestFourEyesCheckedInTransaction(t *testing.T) {
+	pgtest.Backends(t, testFourEyesCheckedInTransaction)
+}
+
+func testFourEyesCheckedInTransaction(t *testing.T) {
 	a, _, _, _ := newApprovals(t)
 	ctx := context.Background()
 	s := submit(t, a)
@@ -137,6 +146,10 @@ func TestFourEyesCheckedInTransaction(t *testing.T) {
 }
 
 func TestRepealedPowerTakesNoApplications(t *testing.T) {
+	pgtest.Backends(t, testRepealedPowerTakesNoApplications)
+}
+
+func testRepealedPowerTakesNoApplications(t *testing.T) {
 	a, c, _, _ := newApprovals(t)
 	if _, err := c.Repeal(context.Background(), "editor", KindPower, "XK-SCJG-001", testMeta); err != nil {
 		t.Fatal(err)
@@ -149,6 +162,10 @@ func TestRepealedPowerTakesNoApplications(t *testing.T) {
 }
 
 func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
+	pgtest.Backends(t, testConcurrentAcceptExactlyOneWins)
+}
+
+func testConcurrentAcceptExactlyOneWins(t *testing.T) {
 	a, _, _, _ := newApprovals(t)
 	s := submit(t, a)
 	var wg sync.WaitGroup
@@ -174,7 +191,9 @@ func TestConcurrentAcceptExactlyOneWins(t *testing.T) {
 // TestNoPersonalDataInLedger submits known personal data and finds none
 // of it in any ledger entry or public view; erasure keeps the ledger
 // verifying.
-func TestNoPersonalDataInLedger(t *testing.T) {
+func TestNoPersonalDataInLedger(t *testing.T) { pgtest.Backends(t, testNoPersonalDataInLedger) }
+
+func testNoPersonalDataInLedger(t *testing.T) {
 	a, _, db, l := newApprovals(t)
 	ctx := context.Background()
 	s := submit(t, a)
@@ -215,7 +234,9 @@ func TestNoPersonalDataInLedger(t *testing.T) {
 // TestClockAroundNationalDay accepts on 2026-09-24 with a 5-day promised
 // limit: the Mid-Autumn and National Day holidays are skipped and the
 // 调休 Saturday 10-10 counts.
-func TestClockAroundNationalDay(t *testing.T) {
+func TestClockAroundNationalDay(t *testing.T) { pgtest.Backends(t, testClockAroundNationalDay) }
+
+func testClockAroundNationalDay(t *testing.T) {
 	a, _, _, _ := newApprovals(t)
 	a.now = func() time.Time { return time.Date(2026, 9, 24, 3, 0, 0, 0, time.UTC) }
 	s := submit(t, a)
@@ -239,7 +260,9 @@ func TestClockAroundNationalDay(t *testing.T) {
 
 // TestStatsEqualReplay: the statistics computed from the live projections
 // equal those computed from a replay of the ledger.
-func TestStatsEqualReplay(t *testing.T) {
+func TestStatsEqualReplay(t *testing.T) { pgtest.Backends(t, testStatsEqualReplay) }
+
+func testStatsEqualReplay(t *testing.T) {
 	a, _, _, l := newApprovals(t)
 	ctx := context.Background()
 	for i := 0; i < 6; i++ {
@@ -282,6 +305,10 @@ func TestStatsEqualReplay(t *testing.T) {
 // TestCalendarUpdateRecomputesDeadlines: recording 2027's holidays moves an
 // open deadline that crosses New Year 2027 and removes the warning.
 func TestCalendarUpdateRecomputesDeadlines(t *testing.T) {
+	pgtest.Backends(t, testCalendarUpdateRecomputesDeadlines)
+}
+
+func testCalendarUpdateRecomputesDeadlines(t *testing.T) {
 	a, _, db, l := newApprovals(t)
 	ctx := context.Background()
 	cals, err := NewCalendars(ctx, db, l)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"qingdan/data/pgtest"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -39,11 +40,17 @@ func fsyncRate(b *testing.B, dir string) float64 {
 }
 
 // BenchmarkAppend: parallel durable appends through the group-commit
-// appender into a SQLite file with synchronous=FULL, from 64 and from 256
-// appending goroutines (group commit batches more as more callers wait).
+// appender into a SQLite file with synchronous=FULL, and (when
+// QINGDAN_TEST_POSTGRES is set) into PostgreSQL in the same run, from 64
+// and from 256 appending goroutines (group commit batches more as more
+// callers wait).
 func BenchmarkAppend(b *testing.B) {
-	for _, clients := range []int{64, 256} {
-		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { benchmarkAppend(b, clients) })
+	for _, backend := range []string{pgtest.SQLite, pgtest.Postgres} {
+		b.Run(backend, func(b *testing.B) {
+			for _, clients := range []int{64, 256} {
+				b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) { benchmarkAppend(b, clients) })
+			}
+		})
 	}
 }
 

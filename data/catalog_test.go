@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"qingdan/data/pgtest"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -63,7 +64,9 @@ func mustMatchReplay(t *testing.T, db *DB, l *ledger.Log) {
 	}
 }
 
-func TestPublishAmendRepealHistory(t *testing.T) {
+func TestPublishAmendRepealHistory(t *testing.T) { pgtest.Backends(t, testPublishAmendRepealHistory) }
+
+func testPublishAmendRepealHistory(t *testing.T) {
 	c, db, l := newCatalog(t)
 	seedBasics(t, c)
 	ctx := context.Background()
@@ -99,7 +102,9 @@ func TestPublishAmendRepealHistory(t *testing.T) {
 	mustMatchReplay(t, db, l)
 }
 
-func TestValidationErrors(t *testing.T) {
+func TestValidationErrors(t *testing.T) { pgtest.Backends(t, testValidationErrors) }
+
+func testValidationErrors(t *testing.T) {
 	c, _, _ := newCatalog(t)
 	seedBasics(t, c)
 	ctx := context.Background()
@@ -140,7 +145,9 @@ func TestValidationErrors(t *testing.T) {
 	}
 }
 
-func TestSearchAndFilters(t *testing.T) {
+func TestSearchAndFilters(t *testing.T) { pgtest.Backends(t, testSearchAndFilters) }
+
+func testSearchAndFilters(t *testing.T) {
 	c, _, _ := newCatalog(t)
 	seedBasics(t, c)
 	ctx := context.Background()
@@ -187,7 +194,9 @@ func TestSearchAndFilters(t *testing.T) {
 // TestProjectionEqualsReplay makes random edits and checks after each
 // round that the live tables equal a replay of the ledger; then alters a
 // row directly and sees the check name the item and field.
-func TestProjectionEqualsReplay(t *testing.T) {
+func TestProjectionEqualsReplay(t *testing.T) { pgtest.Backends(t, testProjectionEqualsReplay) }
+
+func testProjectionEqualsReplay(t *testing.T) {
 	c, db, l := newCatalog(t)
 	seedBasics(t, c)
 	mustMatchReplay(t, db, l)
@@ -214,7 +223,9 @@ func TestProjectionEqualsReplay(t *testing.T) {
 }
 
 // TestListSeesIndexZero: the very first ledger entry can be a list item.
-func TestListSeesIndexZero(t *testing.T) {
+func TestListSeesIndexZero(t *testing.T) { pgtest.Backends(t, testListSeesIndexZero) }
+
+func testListSeesIndexZero(t *testing.T) {
 	c, _, _ := newCatalog(t)
 	ctx := context.Background()
 	if p, err := c.List(ctx, ListQuery{Kind: KindDepartment}); err != nil || p.Total != 0 {

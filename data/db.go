@@ -29,7 +29,7 @@ var migrationFiles embed.FS
 type DB struct {
 	Writer  *gorm.DB
 	Reader  *gorm.DB
-	Dialect string // "sqlite"
+	Dialect string // "sqlite" or "postgres"
 
 	checkpointer  *gorm.DB // SQLite: a connection that checkpoints the WAL
 	stop, stopped chan struct{}
@@ -50,7 +50,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Writer: writer, Dialect: "sqlite", stop: make(chan struct{}), stopped: make(chan struct{})}
+	db := &DB{Writer: writer, Dialect: DialectSQLite, stop: make(chan struct{}), stopped: make(chan struct{})}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -167,7 +167,7 @@ func (db *DB) Close() error {
 	}
 	var first error
 	for _, g := range []*gorm.DB{db.Reader, db.checkpointer, db.Writer} {
-		if g == nil {
+		if g == nil || (g == db.Reader && db.Reader == db.Writer) {
 			continue
 		}
 		if s, err := g.DB(); err == nil {
@@ -211,12 +211,29 @@ func (db *DB) migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// migrate applies pending migrations, each in one transaction.
+// migrate applies pending migrations, each in one transaction, on one
+// connection. On PostgreSQL that connection first takes an advisory lock,
+// so that replicas starting together migrate one after another.
 func (db *DB) migrate(ctx context.Context) error {
-	w := db.sqlWriter()
-	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	w, err := db.sqlWriter().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("data: migrations: %w", err)
+	}
+	defer w.Close()
+	if db.Dialect == DialectPostgres {
+		if _, err := w.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("data: migrations lock: %w", err)
+		}
+		defer w.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	}
+	// Create the table only when it is missing: a PostgreSQL application
+	// role without CREATE on the schema can then open a migrated database.
+	var have int
+	if w.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&have) != nil {
+		if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("data: migrations table: %w", err)
+			return fmt.Errorf("data: migrations table: %w", err)
+		}
 	}
 	ms, err := db.migrations()
 	if err != nil {
@@ -230,14 +247,37 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (db *DB) apply(ctx context.Context, w *sql.DB, m migration) error {
+// migrationLock is the advisory lock key of the migration runner.
+const migrationLock = 0x71696e6764616e // "qingdan"
+
+// rebind turns the ? placeholders of a query given straight to
+// database/sql into the dialect's ($1, $2 … on PostgreSQL). GORM's Raw
+// and Exec do this themselves.
+func (db *DB) rebind(q string) string {
+	if db.Dialect != DialectPostgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (db *DB) apply(ctx context.Context, w *sql.Conn, m migration) error {
 	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("data: migration %s: %w", m.name, err)
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, db.rebind(`SELECT count(*) FROM schema_migrations WHERE version = ?`), m.version).Scan(&n); err != nil {
 		return fmt.Errorf("data: migration %s: %w", m.name, err)
 	}
 	if n > 0 {
@@ -246,7 +286,7 @@ func (db *DB) apply(ctx context.Context, w *sql.DB, m migration) error {
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("data: migration %s: %w", m.name, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, db.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
 		m.version, m.name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("data: migration %s: %w", m.name, err)
 	}

@@ -164,6 +164,19 @@ func (d *Directory) GrantsOf(ctx context.Context, tx *gorm.DB, username string) 
 	return out, err
 }
 
+// RolesVersion returns the index of the last role.granted or role.revoked
+// entry (-1 when there is none): it changes whenever a grant does, on
+// whichever replica, so a replica that polls it knows when to reload its
+// in-memory policy.
+func (d *Directory) RolesVersion(ctx context.Context) (int64, error) {
+	var v *int64
+	err := d.db.Reader.WithContext(ctx).Raw(`SELECT max(idx) FROM ` + MainLog + `_entries WHERE type IN ('role.granted', 'role.revoked')`).Scan(&v).Error
+	if err != nil || v == nil {
+		return -1, err
+	}
+	return *v, nil
+}
+
 // Directory keeps accounts and role grants as ledger events.
 type Directory struct {
 	db  *DB

@@ -24,9 +24,11 @@ const (
 // LedgerStore is the SQL implementation of ledger.Store for one log. Its
 // tables are <name>_entries (each row with the tlog stored hashes its
 // append added) and <name>_checkpoints, created by migrations and guarded
-// by append-only and chain triggers.
+// by append-only and chain triggers. On PostgreSQL the log's row in
+// ledger_head is its append lock.
 type LedgerStore struct {
 	db                   *DB
+	name                 string
 	entries, checkpoints string
 
 	prepareOnce sync.Once
@@ -36,22 +38,32 @@ type LedgerStore struct {
 
 // writeStmts are the batch statements, prepared once on the writer.
 type writeStmts struct {
-	last, entry, checkpoint *sql.Stmt
+	head, last, entries, checkpoint *sql.Stmt
 }
 
 func (s *LedgerStore) statements() (*writeStmts, error) {
 	s.prepareOnce.Do(func() {
 		w := s.db.sqlWriter()
 		p := func(q string) *sql.Stmt {
-			st, err := w.Prepare(q)
+			st, err := w.Prepare(s.db.rebind(q))
 			if err != nil && s.prepareErr == nil {
 				s.prepareErr = fmt.Errorf("data: prepare: %w", err)
 			}
 			return st
 		}
+		if s.db.Dialect == DialectPostgres {
+			s.prepared.head = p(`SELECT log FROM ledger_head WHERE log = ? FOR UPDATE`)
+		}
+		entries := `INSERT INTO ` + s.entries + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?)`
+		if s.db.Dialect == DialectPostgres { // a batch in one statement: one round trip
+			entries = `INSERT INTO ` + s.entries + ` (` + recordColumns + `)
+				SELECT i, p, h, t, b FROM unnest(?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::bytea[])
+				WITH ORDINALITY AS r(i, p, h, t, b, n) ORDER BY n`
+		}
 		s.prepared = writeStmts{
+			entries:    p(entries),
+			head:       s.prepared.head,
 			last:       p(`SELECT ` + recordColumns + ` FROM ` + s.entries + ` ORDER BY idx DESC LIMIT 1`),
-			entry:      p(`INSERT INTO ` + s.entries + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?)`),
 			checkpoint: p(`INSERT INTO ` + s.checkpoints + ` (size, note) VALUES (?, ?)`),
 		}
 	})
@@ -66,7 +78,7 @@ func NewLedgerStore(db *DB, name string) (*LedgerStore, error) {
 	if name != MainLog && name != SecurityLog {
 		return nil, fmt.Errorf("data: unknown log %q", name)
 	}
-	return &LedgerStore{db: db, entries: name + "_entries", checkpoints: name + "_checkpoints"}, nil
+	return &LedgerStore{db: db, name: name, entries: name + "_entries", checkpoints: name + "_checkpoints"}, nil
 }
 
 // querier is what *sql.DB and *sql.Tx share.
@@ -81,12 +93,12 @@ const recordColumns = `idx, prev, hashes, type, body`
 
 // ReadHashes implements ledger.Reader.
 func (s *LedgerStore) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
-	return readHashes(ctx, s.db.sqlReader(), s.entries, indexes)
+	return readHashes(ctx, s.db.sqlReader(), s.db.rebind, s.entries, indexes)
 }
 
 // readHashes reads stored hashes from the rows of the entries that stored
 // them.
-func readHashes(ctx context.Context, q querier, table string, indexes []int64) ([]tlog.Hash, error) {
+func readHashes(ctx context.Context, q querier, rebind func(string) string, table string, indexes []int64) ([]tlog.Hash, error) {
 	if len(indexes) == 0 {
 		return nil, nil
 	}
@@ -95,7 +107,7 @@ func readHashes(ctx context.Context, q querier, table string, indexes []int64) (
 		e, _ := ledger.StoredHashLocation(x)
 		args = append(args, e)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT idx, hashes FROM `+table+` WHERE idx IN (`+placeholders(len(args))+`)`, args...)
+	rows, err := q.QueryContext(ctx, rebind(`SELECT idx, hashes FROM `+table+` WHERE idx IN (`+placeholders(len(args))+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("data: read hashes: %w", err)
 	}
@@ -148,7 +160,7 @@ func (s *LedgerStore) ReadRecords(ctx context.Context, start, end int64, fn func
 	}
 	// go-sqlite3 runs every Next of a cancellable query in a goroutine of
 	// its own; query without cancellation and check ctx between rows.
-	rows, err := s.db.sqlReader().QueryContext(context.WithoutCancel(ctx), q+` ORDER BY idx`, args...)
+	rows, err := s.db.sqlReader().QueryContext(context.WithoutCancel(ctx), s.db.rebind(q+` ORDER BY idx`), args...)
 	if err != nil {
 		return fmt.Errorf("data: read entries: %w", err)
 	}
@@ -220,8 +232,13 @@ func (s *LedgerStore) ReadCheckpoints(ctx context.Context, fn func(ledger.Signed
 	return rows.Err()
 }
 
-// Begin implements ledger.Store with an immediate SQLite transaction on the
-// single writer connection.
+// Begin implements ledger.Store. On SQLite it is an immediate transaction
+// on the single writer connection; on PostgreSQL a READ COMMITTED
+// transaction that first locks the log's ledger_head row (SELECT … FOR
+// UPDATE), so that one batch at a time, across every process, reads the
+// last entry and appends after it. The lock is on a row that never
+// changes, not on "the last entry", which two writers could both see as
+// last and fork from.
 func (s *LedgerStore) Begin(ctx context.Context) (ledger.Tx, error) {
 	st, err := s.statements() // before Begin: the writer has one connection
 	if err != nil {
@@ -235,6 +252,13 @@ func (s *LedgerStore) Begin(ctx context.Context) (ledger.Tx, error) {
 	if !ok {
 		g.Rollback()
 		return nil, errors.New("data: begin: no SQL transaction under GORM")
+	}
+	if st.head != nil {
+		var log string
+		if err := tx.StmtContext(ctx, st.head).QueryRowContext(ctx, s.name).Scan(&log); err != nil {
+			g.Rollback()
+			return nil, fmt.Errorf("data: lock the head of log %s: %w", s.name, err)
+		}
 	}
 	return &ledgerTx{s: s, g: g, tx: tx, st: st}, nil
 }
@@ -269,23 +293,49 @@ func (t *ledgerTx) Last(ctx context.Context) (ledger.Record, int64, bool, error)
 }
 
 func (t *ledgerTx) ReadHashes(ctx context.Context, indexes []int64) ([]tlog.Hash, error) {
-	return readHashes(ctx, t.tx, t.s.entries, indexes)
+	return readHashes(ctx, t.tx, t.s.db.rebind, t.s.entries, indexes)
 }
 
 // AddRecords inserts one row per record with a prepared statement: a
 // single-row statement is prepared once, where a multi-row one would be
 // parsed again for every batch.
+//
+// On PostgreSQL, where every statement is a round trip to the server, the
+// whole batch goes in one statement (arrays unnested in index order).
 func (t *ledgerTx) AddRecords(ctx context.Context, recs []ledger.Record) error {
-	st := t.tx.StmtContext(ctx, t.st.entry)
 	for _, r := range recs {
 		if len(r.Hashes) == 0 || r.Hashes[0] != r.Leaf {
 			return fmt.Errorf("data: add entry %d: its first stored hash must be its leaf hash", r.Index)
 		}
+	}
+	st := t.tx.StmtContext(ctx, t.st.entries)
+	if t.s.db.Dialect == DialectPostgres {
+		cols := recordArrays(recs)
+		_, err := st.ExecContext(ctx, cols.idx, cols.prev, cols.hashes, cols.types, cols.bodies)
+		return writeError("add entries", err)
+	}
+	for _, r := range recs {
 		if _, err := st.ExecContext(ctx, r.Index, r.Prev[:], hashBytes(r.Hashes), r.Type, r.Body); err != nil {
 			return writeError("add entry", err)
 		}
 	}
 	return nil
+}
+
+// columnArrays are records as one array per column.
+type columnArrays struct {
+	idx                  []int64
+	prev, hashes, bodies [][]byte
+	types                []string
+}
+
+func recordArrays(recs []ledger.Record) columnArrays {
+	c := columnArrays{idx: make([]int64, len(recs)), prev: make([][]byte, len(recs)), hashes: make([][]byte, len(recs)),
+		bodies: make([][]byte, len(recs)), types: make([]string, len(recs))}
+	for i, r := range recs {
+		c.idx[i], c.prev[i], c.hashes[i], c.types[i], c.bodies[i] = r.Index, r.Prev[:], hashBytes(r.Hashes), r.Type, r.Body
+	}
+	return c
 }
 
 func hashBytes(hs []tlog.Hash) []byte {
@@ -332,7 +382,7 @@ func writeError(what string, err error) error {
 		return nil
 	}
 	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrConstraint {
+	if (errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) || isPostgresConstraint(err) {
 		return fmt.Errorf("data: %s: %w: %v", what, ledger.ErrConflict, err)
 	}
 	return fmt.Errorf("data: %s: %w", what, err)

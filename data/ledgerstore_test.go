@@ -5,14 +5,23 @@ import (
 	"strings"
 	"testing"
 
+	"qingdan/data/pgtest"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
 
-// openTestDB opens a fresh SQLite database in a temporary folder.
+// openTestDB opens a fresh database: SQLite in a temporary folder, or,
+// under the "postgres" subtest of pgtest.Backends, a schema of its own in
+// the test PostgreSQL.
 func openTestDB(t testing.TB) *DB {
 	t.Helper()
-	db, err := OpenSQLite(context.Background(), t.TempDir())
+	var db *DB
+	var err error
+	if pgtest.Is(t) {
+		db, err = OpenPostgres(context.Background(), pgtest.Schema(t))
+	} else {
+		db, err = OpenSQLite(context.Background(), t.TempDir())
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,3 +52,26 @@ func sqliteHarness() storetest.Harness {
 }
 
 func TestSQLiteConformance(t *testing.T) { storetest.Run(t, sqliteHarness()) }
+
+func postgresHarness() storetest.Harness {
+	return storetest.Harness{
+		New: func(t *testing.T) ledger.Store {
+			db, err := OpenPostgres(context.Background(), pgtest.Schema(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			s, err := NewLedgerStore(db, MainLog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+		Exec: sqliteHarness().Exec,
+	}
+}
+
+func TestPostgresConformance(t *testing.T) {
+	pgtest.URL(t)
+	storetest.Run(t, postgresHarness())
+}

@@ -25,8 +25,8 @@ func (a *Approvals) StoreMaterial(ctx context.Context, content []byte) (string, 
 	}
 	sum := sha256.Sum256(content)
 	// database/sql directly: GORM would expand a []byte argument here.
-	_, err := a.db.sqlWriter().ExecContext(ctx, `INSERT INTO materials (sha256, size, content, created_at) VALUES (?,?,?,?)
-		ON CONFLICT (sha256) DO NOTHING`, sum[:], len(content), content, time.Now().UTC().Format(time.RFC3339))
+	_, err := a.db.sqlWriter().ExecContext(ctx, a.db.rebind(`INSERT INTO materials (sha256, size, content, created_at) VALUES (?,?,?,?)
+		ON CONFLICT (sha256) DO NOTHING`), sum[:], len(content), content, time.Now().UTC().Format(time.RFC3339))
 	return hex.EncodeToString(sum[:]), err
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"qingdan/data/pgtest"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -15,6 +16,10 @@ import (
 // entry, a failing projection leaves none of its writes, and a rule checked
 // inside the transaction lets exactly one of two concurrent claims win.
 func TestProjectionInSameTransaction(t *testing.T) {
+	pgtest.Backends(t, testProjectionInSameTransaction)
+}
+
+func testProjectionInSameTransaction(t *testing.T) {
 	_, s := newTestStore(t, MainLog)
 	mustExec(t, s, `CREATE TABLE claims (item TEXT PRIMARY KEY, ledger_index INTEGER NOT NULL)`)
 	l := storetest.NewLog(t, s)

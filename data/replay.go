@@ -151,8 +151,10 @@ func printable(v any) any {
 }
 
 // plain unwraps what the driver hands back for computed columns (a
-// pointer to the value) and turns bytes into text, so rows compare and
-// print by value.
+// pointer to the value), turns bytes into text, and gives every integer
+// and boolean one type (int64, true as 1), so rows compare and print by
+// value across backends: the scratch database of a replay is SQLite, the
+// live one may be PostgreSQL (integer, bigint, boolean).
 func plain(v any) any {
 	for {
 		p, ok := v.(*any)
@@ -160,6 +162,19 @@ func plain(v any) any {
 			break
 		}
 		v = *p
+	}
+	switch n := v.(type) {
+	case bool:
+		if n {
+			return int64(1)
+		}
+		return int64(0)
+	case int:
+		return int64(n)
+	case int16:
+		return int64(n)
+	case int32:
+		return int64(n)
 	}
 	return printable(v)
 }

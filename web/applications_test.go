@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"qingdan/ledger"
+
+	"qingdan/data/pgtest"
 )
 
 var testApplicant = map[string]any{"type": "natural", "name": "司马相如", "id_type": "resident_id",
@@ -34,7 +36,9 @@ func submitHTTP(t *testing.T, s *Server, service string) (number, code string) {
 // TestApplicationOverHTTP: a full lifecycle with real sessions and CSRF,
 // four eyes, a cross-department official, an illegal transition, and the
 // public progress query, which never shows personal data.
-func TestApplicationOverHTTP(t *testing.T) {
+func TestApplicationOverHTTP(t *testing.T) { pgtest.Backends(t, testApplicationOverHTTP) }
+
+func testApplicationOverHTTP(t *testing.T) {
 	s, _ := newDemoServer(t)
 	number, code := submitHTTP(t, s, "FW-SCJG-001")
 	path := "/api/v1/applications/" + number

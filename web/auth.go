@@ -26,9 +26,11 @@ const (
 	sessionCookie   = "qingdan_session"
 )
 
-func newSessions(secure bool) *session.Store {
+// newSessions keeps sessions in storage (nil: this process's memory,
+// which only suits a single server).
+func newSessions(secure bool, storage fiber.Storage) *session.Store {
 	return session.New(session.Config{Expiration: sessionIdle, KeyLookup: "cookie:" + sessionCookie,
-		CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: secure})
+		CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: secure, Storage: storage})
 }
 
 func randomToken(prefix string) string {

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"qingdan/data"
 	"qingdan/ledger"
@@ -38,6 +40,35 @@ func (id *Identity) ChangeRole(ctx context.Context, granter string, grant bool, 
 		return nil, err
 	}
 	return receipt, id.Enforcer.Reload()
+}
+
+// FollowRoleChanges reloads the enforcer whenever the role grants in the
+// database change (RolesVersion), checking every interval until ctx ends:
+// a grant or revocation made on another replica is enforced here within
+// one interval. Reload errors are logged and retried at the next check.
+func (id *Identity) FollowRoleChanges(ctx context.Context, every time.Duration, logger *slog.Logger) {
+	seen, err := id.Directory.RolesVersion(ctx)
+	if err != nil {
+		seen = -2 // unknown: reload at the first successful check
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := id.Directory.RolesVersion(ctx)
+		if err == nil && v != seen {
+			if err = id.Enforcer.Reload(); err == nil {
+				seen = v
+			}
+		}
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("role changes: cannot check or reload", "err", err)
+		}
+	}
 }
 
 func (id *Identity) policyGrants(ctx context.Context, user string) ([]policy.Grant, error) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"qingdan/data"
+	"qingdan/data/pgtest"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
 )
@@ -21,13 +22,11 @@ func TestRoleNamingAgrees(t *testing.T) {
 // TestRolesThroughTheLedger grants roles as ledger entries, enforces them
 // with Casbin, refuses 三员分立 and self-grants inside the transaction, and
 // replays casbin_rule from the ledger.
-func TestRolesThroughTheLedger(t *testing.T) {
+func TestRolesThroughTheLedger(t *testing.T) { pgtest.Backends(t, testRolesThroughTheLedger) }
+
+func testRolesThroughTheLedger(t *testing.T) {
 	ctx := context.Background()
-	db, err := data.OpenSQLite(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := newTestDatabase(t).open(t)
 	store, _ := data.NewLedgerStore(db, data.MainLog)
 	l := storetest.NewLog(t, store)
 	enf, err := policy.New(db.Writer)

@@ -12,20 +12,17 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/pgtest"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
 )
 
 // newDemoServer serves the demo county, with its demo accounts, from a
-// real SQLite database.
+// real SQLite database (PostgreSQL under pgtest.Backends' "postgres").
 func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	t.Helper()
-	db, err := data.OpenSQLite(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := newTestDatabase(t).open(t)
 	store, _ := data.NewLedgerStore(db, data.MainLog)
 	l := storetest.NewLog(t, store)
 	cat := data.NewCatalog(db, l)
@@ -165,7 +162,9 @@ func TestListsAPIBadInput(t *testing.T) {
 	}
 }
 
-func TestListEditingOverHTTP(t *testing.T) {
+func TestListEditingOverHTTP(t *testing.T) { pgtest.Backends(t, testListEditingOverHTTP) }
+
+func testListEditingOverHTTP(t *testing.T) {
 	s, l := newDemoServer(t)
 	item := map[string]any{"code": "XK-TEST-001", "name": "测试许可", "category": "XK", "dept": "scjg",
 		"legal_limit": 20, "promised_limit": 5, "basis": []any{map[string]any{"law": "《中华人民共和国行政许可法》"}},

@@ -46,6 +46,11 @@ type Config struct {
 	// BodyLimit bounds request bodies in bytes (default 16 MiB: a list
 	// file as published can be several megabytes).
 	BodyLimit int
+
+	// Scale-out (issue 8): SessionStorage keeps login sessions where every
+	// replica finds them (data.Sessions: the database); nil keeps them in
+	// this process's memory.
+	SessionStorage fiber.Storage
 }
 
 // Server is the HTTP front of qingdan.
@@ -68,7 +73,7 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 16 << 20
 	}
-	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies)}
+	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "qingdan",
 		Immutable:             true, // request strings end up in a permanent ledger

@@ -32,14 +32,21 @@ func securityOrigin(origin string) string {
 	return origin + "/seclog"
 }
 
-func (c storageConfig) secKeyPath() string { return filepath.Join(c.dataDir, "seclog.key") }
+func (c storageConfig) secKeyPath() string {
+	if c.secKeyFile != "" {
+		return c.secKeyFile
+	}
+	return filepath.Join(c.dataDir, "seclog.key")
+}
 
 // storageConfig says where the data lives.
 type storageConfig struct {
-	dataDir string
-	keyFile string // default <data>/ledger.key
-	origin  string
-	now     func() time.Time // the ledger's clock; nil: time.Now
+	dataDir    string
+	dbURL      string // postgres://…; "" for SQLite in dataDir
+	keyFile    string // default <data>/ledger.key
+	secKeyFile string // default <data>/seclog.key
+	origin     string
+	now        func() time.Time // the ledger's clock; nil: time.Now
 }
 
 // addFlags defines --data, --key and --origin, shared by every command
@@ -48,6 +55,17 @@ func (c *storageConfig) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.dataDir, "data", "./qingdan-data", "data folder (SQLite database and keys)")
 	fs.StringVar(&c.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key, created with mode 0600)")
 	fs.StringVar(&c.origin, "origin", ledger.DefaultOrigin, "checkpoint origin line")
+	fs.StringVar(&c.dbURL, "db", "", "PostgreSQL database URL (postgres://user:password@host/db); empty: SQLite in the data folder")
+	fs.StringVar(&c.secKeyFile, "seclog-key", "", "security log signing key file (default <data>/seclog.key); replicas share it like --key")
+}
+
+// requireDatabase fails unless the SQLite data folder holds a qingdan
+// database (a PostgreSQL database is checked when opened).
+func (c storageConfig) requireDatabase() error {
+	if c.dbURL != "" {
+		return nil
+	}
+	return requireDataDir(c.dataDir)
 }
 
 func (c storageConfig) keyPath() string {
@@ -60,7 +78,12 @@ func (c storageConfig) keyPath() string {
 // openStorage opens the database and the signing key (creating both on
 // first use) and starts the ledger.
 func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*storage, error) {
-	db, err := data.OpenSQLite(ctx, c.dataDir)
+	if c.dbURL != "" { // the data folder then holds only the keys
+		if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	db, err := data.Open(ctx, c.dbURL, c.dataDir)
 	if err != nil {
 		return nil, err
 	}

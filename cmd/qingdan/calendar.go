@@ -61,7 +61,7 @@ func runErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() != 1 {
 		return errors.New("usage: qingdan erase-applicant --data DIR NUMBER")
 	}
-	if err := requireDataDir(c.dataDir); err != nil {
+	if err := c.requireDatabase(); err != nil {
 		return err
 	}
 	st, err := openStorage(ctx, c, newLogger("text", io.Discard))

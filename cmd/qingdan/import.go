@@ -98,7 +98,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if f.dryRun {
 		// a dry run writes nothing, not even a new database
-		if err := requireDataDir(f.dataDir); err != nil {
+		if err := f.requireDatabase(); err != nil {
 			return err
 		}
 	}

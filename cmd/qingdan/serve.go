@@ -84,13 +84,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	clock.Set(time.Time{}) // real time from here on
+	clock.Set(time.Time{})                               // real time from here on
+	go identity.FollowRoleChanges(ctx, rolePoll, logger) // grants made on other replicas
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
-		Ready: st.ready, SecureCookies: f.secureCookies})
+		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db)})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)
 }
+
+// rolePoll is how often a server checks the database for role changes
+// made by other replicas sharing it.
+const rolePoll = time.Second
 
 // demoDays is how far back the demo's history starts, and demoApplications
 // how many applications it holds.
@@ -148,15 +153,27 @@ func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity
 
 // genesis writes the first entry of an empty ledger: the log's origin and
 // verifier key, so that the key is itself on the record. It reports whether
-// the ledger was empty.
+// the ledger was empty. Replicas starting together on an empty database
+// may all try: the entry is refused unless it gets index 0, so one wins.
 func genesis(ctx context.Context, st *storage) (bool, error) {
 	if _, err := st.log.Store().LatestCheckpoint(ctx); !errors.Is(err, ledger.ErrNotFound) {
 		return false, err
 	}
 	_, err := st.log.Append(ctx, ledger.Event{Type: "log.created", Actor: "system",
-		Data: map[string]string{"origin": st.log.Origin(), "verifier_key": st.key.VerifierKey}})
+		Data: map[string]string{"origin": st.log.Origin(), "verifier_key": st.key.VerifierKey},
+		Project: func(_ context.Context, _ ledger.Tx, e *ledger.Entry) error {
+			if e.Index != 0 {
+				return errNotFirst
+			}
+			return nil
+		}})
+	if errors.Is(err, errNotFirst) {
+		return false, nil // another replica wrote it
+	}
 	return err == nil, err
 }
+
+var errNotFirst = errors.New("the ledger is no longer empty")
 
 func (st *storage) ready(ctx context.Context) error {
 	if err := st.db.SchemaCurrent(ctx); err != nil {

@@ -35,14 +35,14 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := requireDataDir(f.dataDir); err != nil {
+	if err := f.requireDatabase(); err != nil {
 		return err
 	}
 	v, err := f.verifier()
 	if err != nil {
 		return err
 	}
-	db, err := data.OpenSQLite(ctx, f.dataDir)
+	db, err := data.Open(ctx, f.dbURL, f.dataDir)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"qingdan/ledger"
@@ -36,6 +37,7 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentAppends", testConcurrentAppends},
 		{"RejectedProjection", testRejectedProjection},
 		{"CancelledBeforeIndex", testCancelledBeforeIndex},
+		{"TwoWriters", testTwoWriters},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, h) })
@@ -285,4 +287,100 @@ func testCancelledBeforeIndex(t *testing.T, h Harness) {
 		t.Fatalf("next index %d, want 0 (no hole)", app.Entry.Index)
 	}
 	MustVerify(t, l, 1)
+}
+
+// testTwoWriters runs two Logs over one store at once, as two processes
+// sharing a database do: each keeps its own frontier and size in memory,
+// so each batch must take the store's lock and read the head afresh.
+// The result must be one chain with every receipt valid against it.
+func testTwoWriters(t *testing.T, h Harness) {
+	s := h.New(t)
+	key, _, err := ledger.NewKey(Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := make([]*ledger.Log, 2)
+	for i := range logs {
+		if logs[i], err = ledger.Open(s, ledger.Config{Origin: Origin, Key: key, MaxBatch: 8}); err != nil {
+			t.Fatal(err)
+		}
+		defer logs[i].Close()
+	}
+	const workers, each = 8, 25
+	var mu sync.Mutex
+	var got []*ledger.Appended
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			l := logs[w%len(logs)]
+			for i := 0; i < each; i++ {
+				app, err := l.Append(context.Background(), Event(w*each+i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				got = append(got, app)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	seen := make(map[int64]bool)
+	for _, app := range got {
+		if seen[app.Entry.Index] {
+			t.Fatalf("index %d handed out twice", app.Entry.Index)
+		}
+		seen[app.Entry.Index] = true
+		if _, err := ledger.VerifyReceipt(app.Receipt, app.Body, Origin, key.Verifier); err != nil {
+			t.Fatalf("receipt %d: %v", app.Entry.Index, err)
+		}
+	}
+	MustVerify(t, logs[0], workers*each)
+	rep, err := ledger.Verify(context.Background(), s, Origin, key.Verifier, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range got {
+		if err := InFinalLog(context.Background(), s, app, Origin, key.Verifier); err != nil {
+			t.Fatalf("receipt %d against the final log (size %d): %v", app.Entry.Index, rep.Size, err)
+		}
+	}
+}
+
+// InFinalLog checks an acknowledged append against the log as stored now:
+// the receipt verifies, the stored entry at its index has its bytes, and
+// the tree the store holds has, at the receipt checkpoint's size, that
+// checkpoint's root (so the receipt's tree is a prefix of today's).
+func InFinalLog(ctx context.Context, s ledger.Reader, app *ledger.Appended, origin string, v note.Verifier) error {
+	cp, err := ledger.VerifyReceipt(app.Receipt, app.Body, origin, v)
+	if err != nil {
+		return err
+	}
+	var stored []byte
+	err = s.ReadRecords(ctx, app.Receipt.Index, app.Receipt.Index+1, func(r ledger.Record) error {
+		stored = r.Body
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if string(stored) != string(app.Body) {
+		return fmt.Errorf("entry %d as stored differs from the acknowledged bytes", app.Receipt.Index)
+	}
+	root, err := tlog.TreeHash(cp.Size, tlog.HashReaderFunc(func(xs []int64) ([]tlog.Hash, error) {
+		return s.ReadHashes(ctx, xs)
+	}))
+	if err != nil {
+		return err
+	}
+	if root != cp.Root {
+		return fmt.Errorf("the stored tree of size %d has root %s, the receipt's checkpoint %s", cp.Size, root, cp.Root)
+	}
+	return nil
 }
