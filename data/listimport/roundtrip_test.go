@@ -36,7 +36,11 @@ func trickyPowers() []data.PowerItem {
 	b.Fee = data.Fee{Charged: true, Basis: "《收费标准》", Items: []string{"依据：不是依据"}}
 	c := base("QT-T-3")
 	c.Dept = "scjg2" // a department whose name another one has
-	return []data.PowerItem{a, b, c}
+	d := base("QT-T-4") // cells a spreadsheet would take for formulas
+	d.Name = "=HYPERLINK(\"http://example.invalid\",\"点此\")"
+	d.Conditions = "-1 天内申请"
+	d.ConsultPhone = "+86 0826 1234567"
+	return []data.PowerItem{a, b, c, d}
 }
 
 // seedRich lists the demo county (through its own history of amendments
