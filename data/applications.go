@@ -1,6 +1,7 @@
 package data
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -150,22 +151,54 @@ func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
 	if err := json.Unmarshal(e.Data, &ev); err != nil {
 		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
 	}
-	if err := mustBeInForce(tx, "services", ev.ServiceCode, "service_code"); err != nil {
+	return insertSubmitted(tx, e, &ev, nil)
+}
+
+// insertSubmitted records a submission whose service and power are in
+// force (清单之外不得实施). queryCodeHash is nil on replay: the query code
+// is not in the ledger.
+func insertSubmitted(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
+	if err := serviceInForce(tx, ev.ServiceCode, ev.PowerCode); err != nil {
 		return err
 	}
-	if ev.PowerCode != "" {
-		if err := mustBeInForce(tx, "powers", ev.PowerCode, "power_code"); err != nil {
-			return err // 清单之外不得实施
-		}
-	}
 	err := execSQL(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
-		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index, query_code_hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		ev.Number, ev.ServiceCode, ev.PowerCode, ev.Dept, StateSubmitted, ev.ApplicantType, ev.DisplayName,
-		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index)
+		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index, queryCodeHash)
 	if err != nil {
 		return fmt.Errorf("%w: application %s: %v", ErrConflict, ev.Number, err)
 	}
 	return addTimeline(tx, e, ev.Number)
+}
+
+// serviceInForce checks, in one query, that the service and the power it
+// implements (none for a pure public service) are on the lists and in
+// force.
+func serviceInForce(tx *gorm.DB, service, power string) error {
+	var svc, pow sql.NullString
+	err := queryRowSQL(tx, `SELECT (SELECT status FROM services WHERE code = ?), (SELECT status FROM powers WHERE code = ?)`,
+		service, power).Scan(&svc, &pow)
+	if err != nil {
+		return err
+	}
+	if err := inForce(svc, service, "service_code"); err != nil {
+		return err
+	}
+	if power == "" {
+		return nil
+	}
+	return inForce(pow, power, "power_code")
+}
+
+func inForce(status sql.NullString, code, field string) error {
+	switch {
+	case !status.Valid:
+		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+	case status.String != StatusInForce:
+		return fmt.Errorf("%w: %s: %q is repealed", ErrNotInForce, field, code)
+	}
+	return nil
 }
 
 // applyAction checks the transition and changes app. The clock's dates

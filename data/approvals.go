@@ -95,10 +95,9 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application.submitted", Actor: "public", Dept: ev.Dept, Data: ev,
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
-			if err := Project(ctx, g, e); err != nil {
-				return err
-			}
-			if err := execSQL(g, `UPDATE applications SET query_code_hash = ? WHERE number = ?`, applicant.HashQueryCode(code), ev.Number); err != nil {
+			// What Project does for this entry, without decoding the event
+			// again, and with the query code's hash beside it.
+			if err := insertSubmitted(g, e, ev, applicant.HashQueryCode(code)); err != nil {
 				return err
 			}
 			for _, m := range req.Materials {
