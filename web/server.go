@@ -13,6 +13,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/ledger"
+	"qingdan/ledger/witness"
 )
 
 // Config is what the web layer needs; cmd builds it.
@@ -46,6 +47,11 @@ type Config struct {
 	// BodyLimit bounds request bodies in bytes (default 16 MiB: a list
 	// file as published can be several megabytes).
 	BodyLimit int
+	// Witnesses are the witness keys (C2SP tlog-cosignature/v1) whose
+	// cosignatures on checkpoints the log accepts and serves; Cosignatures
+	// stores them. Without either, cosignatures are refused.
+	Witnesses    []*witness.Verifier
+	Cosignatures *data.Cosignatures
 }
 
 // Server is the HTTP front of qingdan.
