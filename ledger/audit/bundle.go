@@ -149,7 +149,7 @@ func countField(s string, err error) (int64, error) {
 
 // indexEntries records where each entry starts, skipping the bodies.
 func (b *Bundle) indexEntries(br *bufio.Reader, pos, n int64) error {
-	b.offsets = make([]int64, 0, n+1)
+	b.offsets = make([]int64, 0, min(n+1, 1<<20)) // n is not trusted
 	var lenBuf [4]byte
 	for i := int64(0); i < n; i++ {
 		b.offsets = append(b.offsets, pos)

@@ -98,6 +98,9 @@ type fetchedBundle struct {
 // fetchAll downloads the entry bundles from r.begin to the target size,
 // several at once, and verifies them in order.
 func (r *run) fetchAll(ctx context.Context) error {
+	if r.begin >= r.target.Size {
+		return nil
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	first, end := r.begin/ledger.TileWidth, (r.target.Size+ledger.TileWidth-1)/ledger.TileWidth
