@@ -90,7 +90,7 @@ func copyDir(t *testing.T, from, to string) {
 	}
 }
 
-func keyOf(t *testing.T, dir string) string {
+func keyOf(t testing.TB, dir string) string {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, "ledger.key"))
 	if err != nil {
@@ -121,7 +121,7 @@ func appendEntries(t *testing.T, dir string, n int, tag string) {
 }
 
 // serving runs 'qingdan serve' on dir until the returned stop is called.
-func serving(t *testing.T, dir string, extra ...string) (base string, stop func()) {
+func serving(t testing.TB, dir string, extra ...string) (base string, stop func()) {
 	t.Helper()
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
