@@ -13,7 +13,7 @@ import (
 )
 
 // Source is where an audited log is read from. Nothing it returns is
-// trusted.
+// trusted. Its methods are called from several goroutines at once.
 type Source interface {
 	// Checkpoint returns the latest signed checkpoint.
 	Checkpoint(ctx context.Context) ([]byte, error)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ type memLog struct {
 	hashes  []tlog.Hash
 	signed  []byte
 	failAt  int64
-	fetched int64
+	fetched atomic.Int64
 }
 
 func (m *memLog) ReadHashes(idx []int64) ([]tlog.Hash, error) {
@@ -60,7 +61,7 @@ func (m *memLog) Entries(ctx context.Context, n int64, w int) ([][]byte, error) 
 	if m.failAt >= 0 && n >= m.failAt {
 		return nil, errors.New("connection reset")
 	}
-	m.fetched += int64(w)
+	m.fetched.Add(int64(w))
 	return m.bodies[n*256 : n*256+int64(w)], nil
 }
 
@@ -107,13 +108,14 @@ func TestInterruptedAuditResumes(t *testing.T) {
 		t.Fatalf("saved progress: %+v (%v), want a partial tree of 1024 entries", st, err)
 	}
 	f.pending = nil // what was not synced is lost with the process
-	log.failAt, log.fetched = -1, 0
+	log.failAt = -1
+	log.fetched.Store(0)
 	next, rep, err := a.Run(context.Background(), log, st, f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if log.fetched != n-1024 || rep.Fetched != n-1024 || next.Size != n || next.Partial != nil {
-		t.Fatalf("resumed audit fetched %d (report %d), size %d; want %d and %d", log.fetched, rep.Fetched, next.Size, n-1024, n)
+	if log.fetched.Load() != n-1024 || rep.Fetched != n-1024 || next.Size != n || next.Partial != nil {
+		t.Fatalf("resumed audit fetched %d (report %d), size %d; want %d and %d", log.fetched.Load(), rep.Fetched, next.Size, n-1024, n)
 	}
 	for i, x := range f.committed {
 		if x != int64(i) {
@@ -124,10 +126,10 @@ func TestInterruptedAuditResumes(t *testing.T) {
 		t.Fatalf("follower holds %d entries, want %d", len(f.committed), n)
 	}
 	// Nothing new: nothing fetched, the state unchanged.
-	log.fetched = 0
+	log.fetched.Store(0)
 	again, _, err := a.Run(context.Background(), log, next, f)
-	if err != nil || log.fetched != 0 || again.Tree.Size != n {
-		t.Fatalf("audit with nothing new: %v, fetched %d", err, log.fetched)
+	if err != nil || log.fetched.Load() != 0 || again.Tree.Size != n {
+		t.Fatalf("audit with nothing new: %v, fetched %d", err, log.fetched.Load())
 	}
 }
 
@@ -142,10 +144,10 @@ func TestReplayBehindRereads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log.fetched = 0
+	log.fetched.Store(0)
 	f := &durable{}
-	if _, _, err := a.Run(context.Background(), log, st, f); err != nil || log.fetched != 600 || len(f.committed) != 600 {
-		t.Fatalf("rerun with an empty follower: %v, fetched %d, followed %d", err, log.fetched, len(f.committed))
+	if _, _, err := a.Run(context.Background(), log, st, f); err != nil || log.fetched.Load() != 600 || len(f.committed) != 600 {
+		t.Fatalf("rerun with an empty follower: %v, fetched %d, followed %d", err, log.fetched.Load(), len(f.committed))
 	}
 }
 
