@@ -104,3 +104,31 @@ func RoleGrants(ctx context.Context, db *DB) ([]RoleGrant, error) {
 // Grants lists every role grant in force (RoleGrants on the directory's
 // database).
 func (d *Directory) Grants(ctx context.Context) ([]RoleGrant, error) { return RoleGrants(ctx, d.db) }
+
+var _ ledger.BodyReader = (*LedgerStore)(nil)
+
+// ReadBodies calls fn with the index and exact bytes of every entry with
+// start ≤ index < end, in order; body is valid only during the call. It
+// reads two columns instead of a Record's five (ledger.BodyReader), which
+// is what serving tlog-tiles entry bundles needs.
+func (s *LedgerStore) ReadBodies(ctx context.Context, start, end int64, fn func(index int64, body []byte) error) error {
+	// Not cancellable for go-sqlite3's sake (see ReadRecords); at most one
+	// bundle is read per call.
+	rows, err := s.db.sqlReader().QueryContext(context.WithoutCancel(ctx),
+		`SELECT idx, body FROM `+s.entries+` WHERE idx >= ? AND idx < ? ORDER BY idx`, start, end)
+	if err != nil {
+		return fmt.Errorf("data: read entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idx int64
+		var body sql.RawBytes
+		if err := rows.Scan(&idx, &body); err != nil {
+			return fmt.Errorf("data: read entry: %w", err)
+		}
+		if err := fn(idx, body); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -80,20 +80,35 @@ func tileWithin(t tlog.Tile, size int64) bool {
 	return need <= size>>shift
 }
 
+// BodyReader is an optional Reader method: the exact bytes of entries
+// start ≤ index < end in order, body valid only during fn. Stores offer it
+// when reading only the bodies is cheaper than whole Records.
+type BodyReader interface {
+	ReadBodies(ctx context.Context, start, end int64, fn func(index int64, body []byte) error) error
+}
+
+// readBodies uses r's BodyReader if it has one, ReadRecords otherwise.
+func readBodies(ctx context.Context, r Reader, start, end int64, fn func(int64, []byte) error) error {
+	if br, ok := r.(BodyReader); ok {
+		return br.ReadBodies(ctx, start, end, fn)
+	}
+	return r.ReadRecords(ctx, start, end, func(rec Record) error { return fn(rec.Index, rec.Body) })
+}
+
 func readEntryBundle(ctx context.Context, r Reader, t tlog.Tile) ([]byte, error) {
 	start := t.N * TileWidth
 	end := start + int64(t.W)
-	var out []byte
+	out := make([]byte, 0, t.W*256)
 	next := start
-	err := r.ReadRecords(ctx, start, end, func(rec Record) error {
-		if rec.Index != next {
+	err := readBodies(ctx, r, start, end, func(index int64, body []byte) error {
+		if index != next {
 			return fmt.Errorf("%w: entry %d missing from the store", ErrNotFound, next)
 		}
-		if len(rec.Body) > 0xFFFF {
-			return fmt.Errorf("%w: entry %d has %d bytes, more than an entry bundle can hold", ErrTooLarge, rec.Index, len(rec.Body))
+		if len(body) > 0xFFFF {
+			return fmt.Errorf("%w: entry %d has %d bytes, more than an entry bundle can hold", ErrTooLarge, index, len(body))
 		}
-		out = binary.BigEndian.AppendUint16(out, uint16(len(rec.Body)))
-		out = append(out, rec.Body...)
+		out = binary.BigEndian.AppendUint16(out, uint16(len(body)))
+		out = append(out, body...)
 		next++
 		return nil
 	})

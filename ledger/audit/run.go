@@ -198,14 +198,13 @@ func (r *run) verifyEntry(i int64, body []byte, e *ledger.Entry, leaf tlog.Hash,
 		}
 		return r.problem(i, body, "prev of entry 0 is not the zero hash")
 	}
-	t := e.Time.Format(ledger.TimeFormat)
-	if t < r.t.lastTime {
-		return r.problem(i, body, fmt.Sprintf("time %s is before the previous entry's %s", t, r.t.lastTime))
+	if e.Time.Before(r.t.lastTime) {
+		return r.problem(i, body, fmt.Sprintf("time %s is before the previous entry's %s", e.Time.Format(ledger.TimeFormat), r.t.lastTime.Format(ledger.TimeFormat)))
 	}
 	if err := r.t.add(leaf); err != nil {
 		return err
 	}
-	r.t.lastTime, r.lastBody = t, body
+	r.t.lastTime, r.lastBody = e.Time, body
 	r.fetched++
 	if c, ok := r.checks[r.t.size]; ok {
 		root, err := r.t.root()

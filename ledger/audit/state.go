@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -99,7 +100,7 @@ type tree struct {
 	base     int64 // storage index of added[0]
 	added    []tlog.Hash
 	last     tlog.Hash
-	lastTime string
+	lastTime time.Time
 }
 
 func newTree(f Frontier) (*tree, error) {
@@ -107,7 +108,14 @@ func newTree(f Frontier) (*tree, error) {
 	if len(idx) != len(f.Hashes) {
 		return nil, fmt.Errorf("audit: state: %d frontier hashes for size %d, want %d", len(f.Hashes), f.Size, len(idx))
 	}
-	t := &tree{size: f.Size, old: make(map[int64]tlog.Hash, len(idx)), last: f.Last, lastTime: f.LastTime}
+	t := &tree{size: f.Size, old: make(map[int64]tlog.Hash, len(idx)), last: f.Last}
+	if f.LastTime != "" {
+		lt, err := time.Parse(ledger.TimeFormat, f.LastTime)
+		if err != nil {
+			return nil, fmt.Errorf("audit: state: last time %q: %w", f.LastTime, err)
+		}
+		t.lastTime = lt
+	}
 	for i, x := range idx {
 		t.old[x] = f.Hashes[i]
 	}
@@ -159,7 +167,11 @@ func (t *tree) frontier() (Frontier, error) {
 	if hs == nil {
 		hs = []tlog.Hash{}
 	}
-	return Frontier{Size: t.size, Hashes: hs, Last: t.last, LastTime: t.lastTime}, nil
+	f := Frontier{Size: t.size, Hashes: hs, Last: t.last}
+	if !t.lastTime.IsZero() {
+		f.LastTime = t.lastTime.Format(ledger.TimeFormat)
+	}
+	return f, nil
 }
 
 // compact forgets every stored hash but the frontier, so that memory stays
