@@ -5,6 +5,7 @@
 package listaudit
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -150,7 +151,11 @@ func (r *Replay) Compare(ctx context.Context, s Served) ([]Difference, *Counts, 
 		if err != nil {
 			return nil, nil, err
 		}
-		diffs = append(diffs, compareItems(string(k), got, want)...)
+		d, err := compareLists(string(k), got, want)
+		if err != nil {
+			return nil, nil, err
+		}
+		diffs = append(diffs, d...)
 		counts.Items[k] = len(want)
 	}
 	d, n, err := r.compareGrants(ctx, s)
@@ -164,8 +169,10 @@ func (r *Replay) Compare(ctx context.Context, s Served) ([]Difference, *Counts, 
 // item is one list item as a generic JSON object.
 type item map[string]any
 
-func replayedItems(ctx context.Context, cat *data.Catalog, k data.Kind) (map[string]item, error) {
-	out := map[string]item{}
+// replayedItems returns every item of a list rebuilt by the replay, as
+// the service would serve it, in the service's order.
+func replayedItems(ctx context.Context, cat *data.Catalog, k data.Kind) ([]json.RawMessage, error) {
+	var out []json.RawMessage
 	for page := 1; ; page++ {
 		p, err := cat.List(ctx, data.ListQuery{Kind: k, Page: page, PerPage: data.MaxPerPage})
 		if err != nil {
@@ -176,9 +183,7 @@ func replayedItems(ctx context.Context, cat *data.Catalog, k data.Kind) (map[str
 			if err != nil {
 				return nil, err
 			}
-			if err := addItem(out, raw); err != nil {
-				return nil, err
-			}
+			out = append(out, raw)
 		}
 		if int64(page*data.MaxPerPage) >= p.Total {
 			return out, nil
@@ -186,22 +191,56 @@ func replayedItems(ctx context.Context, cat *data.Catalog, k data.Kind) (map[str
 	}
 }
 
-func servedItems(ctx context.Context, s Served, k data.Kind) (map[string]item, error) {
-	out := map[string]item{}
+// servedItems returns every item of a list as served, page by page.
+func servedItems(ctx context.Context, s Served, k data.Kind) ([]json.RawMessage, error) {
+	var out []json.RawMessage
 	for page := 1; ; page++ {
 		items, total, err := s.List(ctx, k, page, data.MaxPerPage)
 		if err != nil {
 			return nil, fmt.Errorf("listaudit: read served %s list: %w", k, err)
 		}
-		for _, raw := range items {
-			if err := addItem(out, raw); err != nil {
-				return nil, fmt.Errorf("listaudit: served %s: %w", k, err)
-			}
-		}
+		out = append(out, items...)
 		if int64(page*data.MaxPerPage) >= total || len(items) == 0 {
 			return out, nil
 		}
 	}
+}
+
+// compareLists compares one list: byte for byte when the service serves
+// exactly what the replay gives (the usual case), item by item and field
+// by field otherwise.
+func compareLists(kind string, served, replayed []json.RawMessage) ([]Difference, error) {
+	if len(served) == len(replayed) {
+		same := true
+		for i := range served {
+			if !bytes.Equal(served[i], replayed[i]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return nil, nil
+		}
+	}
+	s, err := byCode(served)
+	if err != nil {
+		return nil, fmt.Errorf("listaudit: served %s: %w", kind, err)
+	}
+	r, err := byCode(replayed)
+	if err != nil {
+		return nil, err
+	}
+	return compareItems(kind, s, r), nil
+}
+
+func byCode(raws []json.RawMessage) (map[string]item, error) {
+	out := make(map[string]item, len(raws))
+	for _, raw := range raws {
+		if err := addItem(out, raw); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func addItem(out map[string]item, raw []byte) error {
