@@ -30,6 +30,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/ledger/proof/inclusion", public, s.inclusionProof},
 		{"GET", "/api/v1/ledger/proof/consistency", public, s.consistencyProof},
 
+		// Auditors' toolkit (issue 7): C2SP tlog-tiles beside /checkpoint,
+		// witness cosignatures, and the role policy in force to compare
+		// with a replay of the ledger.
+		{"GET", "/tile/*", public, s.tile},
+		{"POST", "/api/v1/ledger/cosignatures", public, s.submitCosignature},
+		{"GET", "/api/v1/ledger/checkpoint/cosigned", public, s.cosignedCheckpoint},
+		{"GET", "/api/v1/roles", public, s.roleGrants},
+
 		{"GET", "/api/v1/departments", public, s.cached(s.listHandler(data.KindDepartment))},
 		{"GET", "/api/v1/departments/:code", public, s.cached(s.itemHandler(data.KindDepartment))},
 		{"GET", "/api/v1/powers", public, s.cached(s.listHandler(data.KindPower))},
@@ -90,6 +98,7 @@ func (s *Server) routeTable() []route {
 var rateLimited = map[string]bool{
 	"POST /api/v1/applications": true, "GET /api/v1/applications/:number": true, "POST /api/v1/materials": true,
 	"POST /api/v1/applications/:number/withdraw": true, "POST /api/v1/login": true,
+	"POST /api/v1/ledger/cosignatures": true, // issue 7
 }
 
 func (s *Server) routes() {

@@ -13,6 +13,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/ledger"
+	"qingdan/ledger/witness"
 )
 
 // Config is what the web layer needs; cmd builds it.
@@ -51,6 +52,12 @@ type Config struct {
 	// replica finds them (data.Sessions: the database); nil keeps them in
 	// this process's memory.
 	SessionStorage fiber.Storage
+
+	// Witnesses are the witness keys (C2SP tlog-cosignature/v1) whose
+	// cosignatures on checkpoints the log accepts and serves; Cosignatures
+	// stores them. Without either, cosignatures are refused.
+	Witnesses    []*witness.Verifier
+	Cosignatures *data.Cosignatures
 }
 
 // Server is the HTTP front of qingdan.

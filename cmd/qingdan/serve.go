@@ -26,6 +26,7 @@ type serveFlags struct {
 	logFormat     string
 	secureCookies bool
 	rateLimit     int
+	witnessKeys   keyList // issue 7: cosigners whose cosignatures are accepted
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -37,6 +38,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.IntVar(&f.rateLimit, "rate-limit", 60, "public submissions, progress queries and logins per minute per client address (0: off)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
+	fs.Var(&f.witnessKeys, "witness-key", "a witness's cosignature/v1 verifier key whose cosignatures the log accepts (repeatable; comma-separated in QINGDAN_WITNESS_KEY)")
 	return f, parseFlags(fs, args, stderr)
 }
 
@@ -86,9 +88,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	clock.Set(time.Time{})                               // real time from here on
 	go identity.FollowRoleChanges(ctx, rolePoll, logger) // grants made on other replicas
+	witnesses, err := parseWitnessKeys(f.witnessKeys)
+	if err != nil {
+		return err
+	}
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
-		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db)})
+		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db),
+		Witnesses: witnesses, Cosignatures: data.NewCosignatures(st.db)})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	return serveUntilDone(ctx, srv, f.addr, logger)
 }
