@@ -24,6 +24,9 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives operational messages (default slog.Default()).
 	Logger *slog.Logger
+	// OnBatch, if set, is told the size and duration of each committed batch
+	// (for benchmarks).
+	OnBatch func(entries int, took time.Duration)
 	// Observer, if set, is told of every append and every committed batch
 	// (for metrics; the ledger itself knows nothing of how they are kept).
 	Observer Observer
@@ -278,6 +281,9 @@ func (l *Log) commit(batch []*request) {
 			}
 		}
 		return
+	}
+	if l.cfg.OnBatch != nil {
+		l.cfg.OnBatch(len(b.accepted), time.Since(start))
 	}
 	if l.cfg.Observer != nil && len(b.accepted) > 0 {
 		l.cfg.Observer.Committed(len(b.accepted), b.size, time.Since(start))

@@ -81,7 +81,9 @@ func NewMetrics() *Metrics {
 func (m *Metrics) Ledger(log string) ledger.Observer { return ledgerObserver{m: m, log: log} }
 
 // TreeSize records a log's size read at startup, before any commit.
-func (m *Metrics) TreeSize(log string, size int64) { m.treeSize.WithLabelValues(log).Set(float64(size)) }
+func (m *Metrics) TreeSize(log string, size int64) {
+	m.treeSize.WithLabelValues(log).Set(float64(size))
+}
 
 // Verified records one full verification of a log.
 func (m *Metrics) Verified(log string, took time.Duration, err error) {

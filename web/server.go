@@ -55,7 +55,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	app      *fiber.App
-	ops      *fiber.App // the operator's listener (metrics), if started
+	ops      *fiber.App      // the operator's listener (metrics), if started
 	patterns map[string]bool // "METHOD /path/:param" of every route in the table
 	opsMu    sync.Mutex
 	cache    listCache

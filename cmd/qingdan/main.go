@@ -41,6 +41,9 @@ func commands() []command {
 		{"user", "add an account: user add --username U --name 名称 --dept D --role R < password", runUser},
 		{"calendar", "record a year of holidays: calendar import FILE", runCalendar},
 		{"erase-applicant", "erase an applicant's personal data: erase-applicant NUMBER", runErase},
+		// operations (issue 8)
+		{"backup", "write a consistent online copy of the database and keys: backup --out FILE", runBackup},
+		{"restore", "restore a backup into a new data folder: restore --in FILE --data DIR", runRestore},
 	}
 }
 
