@@ -65,6 +65,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.out == "" {
 		return errors.New("backup: --out FILE is required")
 	}
+	if _, err := os.Stat(f.out); !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("backup: %s already exists; a backup never overwrites a file", f.out)
+	}
 	if err := requireDataDir(f.dataDir); err != nil {
 		return err
 	}
@@ -90,7 +93,6 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if err := writeArchive(f.out, m, sources); err != nil {
-		os.Remove(f.out)
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(stdout, "backup written to %s: %d ledger entries, database %d bytes, keys included\n",
@@ -128,12 +130,19 @@ func hashFile(path string) (fileHash, error) {
 	return fileHash{Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, err
 }
 
-func writeArchive(out string, m manifest, sources map[string]string) error {
+// writeArchive creates out (never over an existing file) and removes it
+// again if it cannot be written whole.
+func writeArchive(out string, m manifest, sources map[string]string) (err error) {
 	fh, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
-	defer fh.Close()
+	defer func() {
+		fh.Close()
+		if err != nil {
+			os.Remove(out)
+		}
+	}()
 	zw := gzip.NewWriter(fh)
 	tw := tar.NewWriter(zw)
 	mb, err := json.MarshalIndent(m, "", "  ")
