@@ -18,8 +18,9 @@ if [ -z "${LOADTEST_BIN:-}" ]; then LOADTEST_BIN=$work/loadtest; (cd "$root" && 
 data=${SOAK_DIR:-$work/data}
 port=$(( 20000 + $$ % 20000 ))
 addr=127.0.0.1:$port
+maddr=127.0.0.1:$((port + 1))
 
-"$QINGDAN_BIN" serve --demo --rate-limit 0 --addr "$addr" --data "$data" --log-format json >"$work/server.out" 2>"$work/server.log" &
+"$QINGDAN_BIN" serve --demo --rate-limit 0 --addr "$addr" --data "$data" --log-format json --metrics-addr "$maddr" >"$work/server.out" 2>"$work/server.log" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true' EXIT
 i=0
@@ -29,20 +30,23 @@ until curl -fsS "http://$addr/readyz" >/dev/null 2>&1; do
 done
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+heap() { curl -fsS "http://$maddr/metrics" | awk '/^go_memstats_heap_inuse_bytes / {printf "%d", $2 / 1024}'; }
+mem() { echo "RSS $(rss $pid) KiB, Go heap in use $(heap) KiB"; }
 echo "server pid $pid on $addr, data $data"
-echo "RSS at start (after seeding, before load): $(rss $pid) KiB"
+echo "at start (after seeding, before load): $(mem)"
 (
 	while kill -0 $pid 2>/dev/null; do
 		sleep 60
-		echo "$(date -u +%H:%M:%S) RSS $(rss $pid) KiB"
+		echo "$(date -u +%H:%M:%S) $(mem)"
 	done
 ) &
 sampler=$!
 "$LOADTEST_BIN" -url "http://$addr" -mix mixed -clients "$clients" -rate "$rate" -duration "$duration" -max-requests 20000000
 kill $sampler 2>/dev/null || true
-echo "RSS at end (load finished): $(rss $pid) KiB"
+echo "at end (load finished): $(mem)"
 sleep 30
-echo "RSS 30 s after the load: $(rss $pid) KiB"
+echo "30 s after the load: $(mem)"
+curl -fsS "http://$maddr/metrics" | grep -E '^qingdan_ledger_(entries_appended_total|tree_size)\{log="ledger"\}' || true
 curl -fsS "http://$addr/checkpoint" | sed -n 2p | sed 's/^/ledger entries: /'
 kill -TERM $pid
 wait $pid || true
