@@ -97,7 +97,7 @@ func verifyOnce(ctx context.Context, st *storage, m *web.Metrics, logger *slog.L
 		log  *ledger.Log
 	}{{web.LogLedger, st.log}, {web.LogSecurity, st.seclog}} {
 		start := time.Now()
-		rep, err := ledger.Verify(ctx, lg.log.Store(), lg.log.Origin(), lg.log.Key().Verifier, nil)
+		rep, err := verifyAsOfNow(ctx, lg.log)
 		took := time.Since(start)
 		if ctx.Err() != nil {
 			return // stopped by shutdown, not a verdict
@@ -109,4 +109,50 @@ func verifyOnce(ctx context.Context, st *storage, m *web.Metrics, logger *slog.L
 		}
 		logger.Info("log verified", "log", lg.name, "entries", rep.Size, "seconds", took.Seconds())
 	}
+}
+
+// verifyAsOfNow verifies a log that goes on growing as it was at its
+// latest signed checkpoint when the verification began: entries and
+// checkpoints appended meanwhile are left for the next run.
+func verifyAsOfNow(ctx context.Context, l *ledger.Log) (*ledger.VerifyReport, error) {
+	sc, err := l.Store().LatestCheckpoint(ctx)
+	if errors.Is(err, ledger.ErrNotFound) {
+		sc, err = ledger.SignedCheckpoint{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ledger.Verify(ctx, asOf{Reader: l.Store(), at: sc}, l.Origin(), l.Key().Verifier, nil)
+}
+
+// asOf reads a log as it was at one signed checkpoint.
+type asOf struct {
+	ledger.Reader
+	at ledger.SignedCheckpoint
+}
+
+func (a asOf) ReadRecords(ctx context.Context, start, end int64, fn func(ledger.Record) error) error {
+	if end < 0 || end > a.at.Size {
+		end = a.at.Size
+	}
+	if start >= end {
+		return nil
+	}
+	return a.Reader.ReadRecords(ctx, start, end, fn)
+}
+
+func (a asOf) LatestCheckpoint(ctx context.Context) (ledger.SignedCheckpoint, error) {
+	if a.at.Size == 0 {
+		return ledger.SignedCheckpoint{}, ledger.ErrNotFound
+	}
+	return a.at, nil
+}
+
+func (a asOf) ReadCheckpoints(ctx context.Context, fn func(ledger.SignedCheckpoint) error) error {
+	return a.Reader.ReadCheckpoints(ctx, func(sc ledger.SignedCheckpoint) error {
+		if sc.Size > a.at.Size {
+			return nil
+		}
+		return fn(sc)
+	})
 }

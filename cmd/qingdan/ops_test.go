@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/ledger"
+	"qingdan/web"
 )
 
 // builtBinary is 'qingdan' built once for the subprocess tests of this file.
@@ -464,5 +466,101 @@ func TestOperationsDocListsEveryFlag(t *testing.T) {
 				t.Errorf("docs/operations.md lacks the row %s", row)
 			}
 		}
+	}
+}
+
+// TestBackgroundVerification: the server's own verification passes on
+// both logs while appends go on, and its time and result reach the metrics.
+func TestBackgroundVerification(t *testing.T) {
+	ctx := context.Background()
+	m := web.NewMetrics()
+	cfg := storageConfig{dataDir: t.TempDir(), origin: ledger.DefaultOrigin, observe: m.Ledger}
+	st, err := openStorage(ctx, cfg, newLogger("text", io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	if _, err := genesis(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := st.log.Append(ctx, ledger.Event{Type: "test.appended", Actor: "system", Data: map[string]int{"n": i}}); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	var logs bytes.Buffer
+	for range 3 {
+		verifyOnce(ctx, st, m, newLogger("json", &logs))
+	}
+	close(stop)
+	wg.Wait()
+	var ok, failed int
+	var sizes []int64 // of the ledger at each verification
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec struct {
+			Level, Msg, Log string
+			Entries         int64
+		}
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		switch rec.Msg {
+		case "log verified":
+			ok++
+			if rec.Log == web.LogLedger {
+				sizes = append(sizes, rec.Entries)
+			}
+		default:
+			failed++
+			t.Errorf("verification under appends: %s", line)
+		}
+	}
+	if ok != 6 || failed != 0 {
+		t.Fatalf("%d verifications passed, %d failed; want 6 and 0", ok, failed)
+	}
+	if sizes[2] <= sizes[0] {
+		t.Fatalf("ledger sizes verified %v: the log did not grow during the verifications", sizes)
+	}
+	srv := web.New(web.Config{Ledger: st.log, Metrics: m})
+	scrape := func() string {
+		resp, err := srv.OperatorApp().Test(httptest.NewRequest("GET", "/metrics", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	for _, want := range []string{`qingdan_ledger_verify_duration_seconds_count{log="ledger",result="ok"} 3`,
+		`qingdan_ledger_verify_duration_seconds_count{log="seclog",result="ok"} 3`} {
+		if !strings.Contains(scrape(), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+
+	// Tampering is caught, logged as an error and counted.
+	for _, q := range []string{`DROP TRIGGER ledger_entries_no_update`,
+		`UPDATE ledger_entries SET body = replace(body, 'qingdan.local', 'qingdan.locaL') WHERE idx = 0`} {
+		if err := st.db.Writer.Exec(q).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	logs.Reset()
+	verifyOnce(ctx, st, m, newLogger("json", &logs))
+	if !strings.Contains(logs.String(), `"level":"ERROR","msg":"log verification failed","log":"ledger"`) {
+		t.Errorf("tampered ledger: the log says %s", logs.String())
+	}
+	if want := `qingdan_ledger_verify_duration_seconds_count{log="ledger",result="error"} 1`; !strings.Contains(scrape(), want) {
+		t.Errorf("metrics lack %s", want)
 	}
 }
