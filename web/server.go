@@ -117,7 +117,11 @@ func (s *Server) OperatorApp() *fiber.App {
 		s.ops = fiber.New(fiber.Config{AppName: "qingdan-operator", DisableStartupMessage: true,
 			ReadTimeout: 15 * time.Second, WriteTimeout: 60 * time.Second, ErrorHandler: s.handleError})
 		for _, r := range s.operatorRouteTable() {
-			s.ops.Add(r.method, r.path, r.handler)
+			handlers := []fiber.Handler{}
+			if g := s.guard(r.access); g != nil {
+				handlers = append(handlers, g)
+			}
+			s.ops.Add(r.method, r.path, append(handlers, r.handler)...)
 		}
 		s.ops.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	}
