@@ -1,9 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -201,5 +204,36 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 	if status, _, _ := get(t, s, "/healthz"); status != 200 {
 		t.Fatalf("healthz when not ready: %d (alive is not ready)", status)
+	}
+}
+
+// TestRequestLogNamesThePattern: at debug level every request is logged
+// with its route pattern and status, never its raw path.
+func TestRequestLogNamesThePattern(t *testing.T) {
+	_, l, m := newMeasuredServer(t)
+	if _, err := l.Append(context.Background(), storetest.Event(0)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	s := New(Config{Ledger: l, Metrics: m, Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	get(t, s, "/api/v1/ledger/entries/0")
+	var rec struct {
+		Msg, Method, Route string
+		Status             int
+	}
+	if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+		t.Fatalf("request log %q: %v", buf.String(), err)
+	}
+	if rec.Msg != "request" || rec.Method != "GET" || rec.Route != "/api/v1/ledger/entries/:index" || rec.Status != 200 {
+		t.Errorf("request log: %+v", rec)
+	}
+	if strings.Contains(buf.String(), "entries/0") {
+		t.Errorf("request log carries the raw path: %s", buf.String())
+	}
+	buf.Reset()
+	quiet := New(Config{Ledger: l, Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
+	get(t, quiet, "/api/v1/ledger/entries/0")
+	if buf.Len() != 0 {
+		t.Errorf("request logged at info level: %s", buf.String())
 	}
 }
