@@ -93,6 +93,23 @@ func (s *Server) routeTable() []route {
 	}
 }
 
+// operatorRouteTable is served on the operator's own listener
+// (serve --metrics-addr), never on the public one. /metrics is restricted
+// by where it listens, not by a login: Prometheus scrapes without
+// credentials, and the operator binds the listener to loopback or an
+// internal network. It shows no personal data, but it does show internal
+// timings, traffic by route and the process's memory, which the public
+// need not see, and scraping it must not be a load anyone on the internet
+// can put on the server. On the public listener /metrics is 404.
+func (s *Server) operatorRouteTable() []route {
+	if s.cfg.Metrics == nil {
+		return nil
+	}
+	return []route{
+		{"GET", "/metrics", public, s.metricsHandler()},
+	}
+}
+
 // rateLimited are the public routes that write or look up by a secret,
 // limited per client address (--rate-limit).
 var rateLimited = map[string]bool{
@@ -109,7 +126,9 @@ func (s *Server) routes() {
 				return fiber.NewError(fiber.StatusTooManyRequests, "too many requests from this address; try again in a minute")
 			}})
 	}
+	s.patterns = map[string]bool{}
 	for _, r := range s.routeTable() {
+		s.patterns[r.method+" "+r.path] = true
 		handlers := []fiber.Handler{}
 		if limit != nil && rateLimited[r.method+" "+r.path] {
 			handlers = append(handlers, limit)

@@ -45,6 +45,9 @@ func commands() []command {
 		{"export", "write the ledger as a bundle for offline audit: export --data DIR --out FILE", runExport},
 		{"receipt", "verify a receipt offline: receipt verify FILE --key VKEY", runReceipt},
 		{"witness", "cosign consistent checkpoints (witness keygen | witness --url … --log-key … --key … --state …)", runWitness},
+		// operations (issue 8)
+		{"backup", "write a consistent online copy of the database and keys: backup --out FILE", runBackup},
+		{"restore", "restore a backup into a new data folder: restore --in FILE --data DIR", runRestore},
 	}
 }
 
