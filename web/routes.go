@@ -70,6 +70,31 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.act(data.ActionResume)},
 		{"POST", "/api/v1/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.act(data.ActionExtend)},
 
+		// Pages (issue 6): the public portal, then the staff pages.
+		{"GET", "/static/*", public, s.staticFile},
+		{"GET", "/", public, s.homePage},
+		{"GET", "/powers", public, s.powersPage},
+		{"GET", "/powers/:code", public, s.powerPage},
+		{"GET", "/responsibilities", public, s.responsibilitiesPage},
+		{"GET", "/departments", public, s.departmentsPage},
+		{"GET", "/departments/:code", public, s.departmentPage},
+		{"GET", "/services", public, s.servicesPage},
+		{"GET", "/services/:code", public, s.servicePage},
+		{"GET", "/apply/:service", public, s.applyPage},
+		{"POST", "/apply/:service", public, s.applySubmit},
+		{"GET", "/progress", public, s.progressPage},
+		{"POST", "/progress", public, s.progressSubmit},
+		{"GET", "/ledger", public, s.ledgerPage},
+		{"GET", "/ledger/:index", public, s.entryPage},
+		{"GET", "/stats", public, s.statsPage},
+		{"GET", "/open-data", public, s.openDataPage},
+		{"GET", "/open-data/api", public, s.apiPage},
+		{"GET", "/api/openapi.json", public, s.openAPI},
+		{"GET", "/login", public, s.loginPage},
+		{"POST", "/login", public, s.loginSubmit},
+		{"POST", "/logout", loggedIn, s.logoutSubmit},
+		// End of pages (issue 6).
+
 		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(data.KindDepartment)},
 		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(data.KindDepartment)},
 		{"POST", "/api/v1/departments/:code/repeal", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.repealHandler(data.KindDepartment)},
@@ -90,6 +115,7 @@ func (s *Server) routeTable() []route {
 var rateLimited = map[string]bool{
 	"POST /api/v1/applications": true, "GET /api/v1/applications/:number": true, "POST /api/v1/materials": true,
 	"POST /api/v1/applications/:number/withdraw": true, "POST /api/v1/login": true,
+	"POST /login": true, "POST /apply/:service": true, "POST /progress": true, // issue 6
 }
 
 func (s *Server) routes() {

@@ -78,6 +78,7 @@ func New(cfg Config) *Server {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		Views:                 newViews(),
 	})
 	s.app.Use(recover.New())
 	s.routes()
