@@ -47,6 +47,7 @@ func newViews() *html.Engine {
 		"pctOf":   func(n, of int64) int64 { return n * 100 / max(of, 1) },
 		"raw":     rawText,
 		"bi":      bilingual,
+		"list":    func(xs ...string) []string { return xs },
 		"fieldID": func(k string) string { return strings.TrimPrefix(k, "applicant.") },
 		"attrs":   func(s string) template.HTMLAttr { return template.HTMLAttr(s) },
 		"after":   func(s string) string { return s[strings.LastIndex(s, ".")+1:] },

@@ -23,7 +23,7 @@ func (s *Server) applyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "apply", "apply_title", fiber.Map{"S": sv, "Form": applyForm{Type: applicant.Natural, IDType: applicant.ResidentID}})
+	return s.render(c, "apply", "apply_title", fiber.Map{"S": sv, "Form": applyForm{Type: applicant.Natural, IDType: applicant.ResidentID}, "Errors": map[string]string{}})
 }
 
 // applicableService is the service named by :service, if it takes online

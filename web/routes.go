@@ -93,6 +93,16 @@ func (s *Server) routeTable() []route {
 		{"GET", "/login", public, s.loginPage},
 		{"POST", "/login", public, s.loginSubmit},
 		{"POST", "/logout", loggedIn, s.logoutSubmit},
+		{"GET", "/work", perm(policy.ObjApplication, policy.ActRead, workDept), s.workPage},
+		{"GET", "/work/applications/:number", perm(policy.ObjApplication, policy.ActRead, deptOfApplication), s.workApplicationPage},
+		{"POST", "/work/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.workAct(data.ActionAccept)},
+		{"POST", "/work/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.workAct(data.ActionRefuse)},
+		{"POST", "/work/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.workAct(data.ActionReview)},
+		{"POST", "/work/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.workAct(data.ActionDecide)},
+		{"POST", "/work/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.workAct(data.ActionDeliver)},
+		{"POST", "/work/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.workAct(data.ActionPause)},
+		{"POST", "/work/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.workAct(data.ActionResume)},
+		{"POST", "/work/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.workAct(data.ActionExtend)},
 		// End of pages (issue 6).
 
 		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(data.KindDepartment)},
