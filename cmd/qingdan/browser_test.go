@@ -191,9 +191,9 @@ func act(t *testing.T, ctx context.Context, base, number, action string, fields 
 	t.Helper()
 	actions := []chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(base + "/work"),
-		chromedp.WaitVisible(`tr[data-number="`+number+`"] a`),
-		chromedp.Click(`tr[data-number="`+number+`"] a`),
-		chromedp.WaitVisible("#do-"+action),
+		chromedp.WaitVisible(`tr[data-number="` + number + `"] a`),
+		chromedp.Click(`tr[data-number="` + number + `"] a`),
+		chromedp.WaitVisible("#do-" + action),
 	}
 	for sel, v := range fields {
 		actions = append(actions, chromedp.SetValue(sel, v))
