@@ -55,6 +55,7 @@ type Server struct {
 	cache    listCache
 	sessions *session.Store
 	throttle throttle
+	verifyJob verifyJob // the auditors' background verification (pages_audit.go)
 
 	dummyOnce sync.Once
 	dummy     string // a password hash to spend time on for unknown users

@@ -272,11 +272,15 @@ func screenshots(t *testing.T, ctx context.Context, base, number string) {
 		}
 	}
 	os.MkdirAll(dir, 0o755)
-	pages := map[string]string{"home": "/", "powers": "/powers", "power": "/powers?q=食品", "services": "/services",
-		"apply": "/apply/FW-SCJG-001", "progress": "/progress", "ledger": "/ledger", "stats": "/stats",
-		"open-data": "/open-data", "api": "/open-data/api", "login": "/login", "departments": "/departments",
-		"responsibilities": "/responsibilities", "home-en": "/?lang=en"}
-	for name, path := range pages {
+	pages := []struct{ name, path string }{{"home", "/?lang=zh"}, {"home-en", "/?lang=en"}, {"powers", "/powers?lang=zh"},
+		{"powers-search", "/powers?q=食品&lang=zh"}, {"power", "/powers/XK-SCJG-006?lang=zh"}, {"services", "/services?lang=zh"},
+		{"service", "/services/FW-SCJG-001?lang=zh"}, {"apply", "/apply/FW-SCJG-001?lang=zh"}, {"progress", "/progress?lang=zh"},
+		{"ledger", "/ledger?lang=zh"}, {"entry", "/ledger/5?lang=zh"}, {"stats", "/stats?lang=zh"}, {"stats-en", "/stats?lang=en"},
+		{"open-data", "/open-data?lang=zh"}, {"api", "/open-data/api?lang=zh"}, {"login", "/login?lang=zh"},
+		{"departments", "/departments?lang=zh"}, {"department", "/departments/scjg?lang=zh"},
+		{"responsibilities", "/responsibilities?lang=zh"}, {"not-found", "/powers/NO-SUCH?lang=zh"}}
+	for _, pg := range pages {
+		name, path := pg.name, pg.path
 		for _, w := range []struct {
 			label string
 			width int64
@@ -285,8 +289,8 @@ func screenshots(t *testing.T, ctx context.Context, base, number string) {
 				chromedp.EmulateViewport(w.width, 900),
 				chromedp.Navigate(base+path),
 				chromedp.WaitVisible("#main"))
-			png := read(t, ctx, "screenshot "+name, chromedp.FullScreenshot(80))
-			os.WriteFile(filepath.Join(dir, name+"-"+w.label+".jpg"), png, 0o644)
+			png := read(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+			os.WriteFile(filepath.Join(dir, name+"-"+w.label+".png"), png, 0o644)
 		}
 	}
 	browse(t, ctx, "back to Chinese", chromedp.Navigate(base+"/?lang=zh"))
