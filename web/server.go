@@ -50,11 +50,11 @@ type Config struct {
 
 // Server is the HTTP front of qingdan.
 type Server struct {
-	cfg      Config
-	app      *fiber.App
-	cache    listCache
-	sessions *session.Store
-	throttle throttle
+	cfg       Config
+	app       *fiber.App
+	cache     listCache
+	sessions  *session.Store
+	throttle  throttle
 	verifyJob verifyJob // the auditors' background verification (pages_audit.go)
 
 	dummyOnce sync.Once
