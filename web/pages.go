@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
@@ -47,6 +48,7 @@ func newViews() *html.Engine {
 		"pctOf":   func(n, of int64) int64 { return n * 100 / max(of, 1) },
 		"raw":     rawText,
 		"bi":      bilingual,
+		"when":    when,
 		"list":    func(xs ...string) []string { return xs },
 		"fieldID": func(k string) string { return strings.TrimPrefix(k, "applicant.") },
 		"attrs":   func(s string) template.HTMLAttr { return template.HTMLAttr(s) },
@@ -206,6 +208,18 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, detail string) error {
 	}
 	return nil
 }
+
+// when shows an RFC 3339 time to the minute in China Standard Time.
+func when(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.In(chinaTime).Format("2006-01-02 15:04")
+}
+
+// chinaTime is UTC+8 (Asia/Shanghai has had no daylight saving since 1991).
+var chinaTime = time.FixedZone("CST", 8*3600)
 
 // bilingual picks one half of a "中文 english" label.
 func bilingual(label, lang string) string {
