@@ -48,7 +48,7 @@ var catalogueMore = map[string][2]string{
 	"submit_application": {"提交申请", "Submit the application"}, "submitted_at": {"提交时间", "Submitted"},
 	"time": {"时间", "Time"}, "timeline": {"办理过程", "Timeline"}, "what": {"说明", "What it does"},
 	"v_ok":   {"已验证：该条目包含在政府签名的账本中", "Verified: this entry is in the log the government signed"},
-	"v_fail": {"验证失败", "Verification failed"}, "v_fetch": {"获取证明", "Fetching the proof"},
+	"v_fail": {"验证失败，未通过的一步", "Verification failed at the step"}, "v_fetch": {"获取证明", "Fetching the proof"},
 	"v_leaf":     {"条目内容的哈希与叶子哈希一致", "The entry's bytes hash to its leaf hash"},
 	"v_path":     {"由包含证明计算默克尔树根", "Root computed from the inclusion proof"},
 	"v_root":     {"计算出的根与检查点中的根一致", "The computed root equals the checkpoint's root"},

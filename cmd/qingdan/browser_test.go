@@ -90,7 +90,7 @@ func loginAs(t *testing.T, ctx context.Context, base, user string) {
 		chromedp.SetValue("#username", user),
 		chromedp.SetValue("#password", "qingdan-demo"),
 		chromedp.Click("#login-button"),
-		chromedp.WaitVisible("#queue"))
+		chromedp.WaitVisible(`form[action="/logout"]`))
 }
 
 func logout(t *testing.T, ctx context.Context, base string) {
@@ -106,6 +106,7 @@ func TestBrowserJourney(t *testing.T) {
 		t.Skip("slow: seeds the demo county and drives a browser")
 	}
 	ctx := newBrowser(t)
+	dir := screenshotDir(t)
 	serveFor(t, []string{"--data", t.TempDir(), "--demo", "--rate-limit", "0"}, func(base string) {
 		searchAndOpenPower(t, ctx, base)
 		number, code := applyOnline(t, ctx, base)
@@ -121,10 +122,10 @@ func TestBrowserJourney(t *testing.T) {
 		logout(t, ctx, base)
 		followApplication(t, ctx, base, number, code, "已决定")
 
-		verifyInBrowser(t, ctx, base, entry)
+		verifyInBrowser(t, ctx, base, entry, dir)
 		switchToEnglish(t, ctx, base)
 		noHorizontalScroll(t, ctx, base)
-		screenshots(t, ctx, base, number)
+		screenshots(t, ctx, base, number, dir)
 	})
 }
 
@@ -207,7 +208,7 @@ func act(t *testing.T, ctx context.Context, base, number, action string, fields 
 	return entry
 }
 
-func verifyInBrowser(t *testing.T, ctx context.Context, base, entry string) {
+func verifyInBrowser(t *testing.T, ctx context.Context, base, entry, dir string) {
 	browse(t, ctx, "verify entry "+entry,
 		chromedp.Navigate(base+"/ledger/"+entry),
 		chromedp.Click("#verify-button"),
@@ -216,6 +217,7 @@ func verifyInBrowser(t *testing.T, ctx context.Context, base, entry string) {
 	if result := textOf(t, ctx, "#verify-result"); verified != "true" || !strings.Contains(result, "已验证") {
 		t.Fatalf("verification of entry %s: %q (%s); steps: %s", entry, result, verified, textOf(t, ctx, "#verify-steps"))
 	}
+	saveView(t, ctx, dir, "entry-verified")
 	// tamper with the first hash of the inclusion proof
 	tamper := `(function(){var b=JSON.parse(document.getElementById("verify-input").value);
 		var h=b.receipt.inclusion[0]; b.receipt.inclusion[0]=(h[0]==="A"?"B":"A")+h.slice(1);
@@ -227,6 +229,7 @@ func verifyInBrowser(t *testing.T, ctx context.Context, base, entry string) {
 	browse(t, ctx, "verify the tampered proof",
 		chromedp.Click("#verify-edited"),
 		chromedp.WaitVisible(`#verify-result[data-verified="false"]`))
+	saveView(t, ctx, dir, "entry-tampered")
 	result := textOf(t, ctx, "#verify-result")
 	if !strings.Contains(result, "验证失败") || !strings.Contains(result, "根") {
 		t.Errorf("a tampered proof gave %q, want a failure naming the root comparison", result)
@@ -261,9 +264,9 @@ func noHorizontalScroll(t *testing.T, ctx context.Context, base string) {
 	browse(t, ctx, "desktop again", chromedp.EmulateReset())
 }
 
-// screenshots saves the main pages at desktop and phone width into a
-// folder it prints, for a person to look at.
-func screenshots(t *testing.T, ctx context.Context, base, number string) {
+// screenshotDir is where the run saves its screenshots:
+// $QINGDAN_SCREENSHOTS, or a new temporary folder that outlives the test.
+func screenshotDir(t *testing.T) string {
 	dir := os.Getenv("QINGDAN_SCREENSHOTS")
 	if dir == "" {
 		var err error
@@ -271,7 +274,43 @@ func screenshots(t *testing.T, ctx context.Context, base, number string) {
 			t.Fatal(err)
 		}
 	}
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// saveView saves the page as it is now (after a script ran).
+func saveView(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	png := read(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(filepath.Join(dir, name+"-desktop.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// shoot saves one page at desktop and phone width.
+func shoot(t *testing.T, ctx context.Context, dir, name, url string) {
+	t.Helper()
+	for _, w := range []struct {
+		label string
+		width int64
+	}{{"desktop", 1280}, {"phone", 375}} {
+		browse(t, ctx, "open "+name,
+			chromedp.EmulateViewport(w.width, 900),
+			chromedp.Navigate(url),
+			chromedp.WaitVisible("#main"))
+		png := read(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(dir, name+"-"+w.label+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	browse(t, ctx, "desktop again", chromedp.EmulateReset())
+}
+
+// screenshots saves the main public pages and, logged in as each, the
+// staff pages, into a folder it prints, for a person to look at.
+func screenshots(t *testing.T, ctx context.Context, base, number, dir string) {
 	pages := []struct{ name, path string }{{"home", "/?lang=zh"}, {"home-en", "/?lang=en"}, {"powers", "/powers?lang=zh"},
 		{"powers-search", "/powers?q=食品&lang=zh"}, {"power", "/powers/XK-SCJG-006?lang=zh"}, {"services", "/services?lang=zh"},
 		{"service", "/services/FW-SCJG-001?lang=zh"}, {"apply", "/apply/FW-SCJG-001?lang=zh"}, {"progress", "/progress?lang=zh"},
@@ -280,20 +319,22 @@ func screenshots(t *testing.T, ctx context.Context, base, number string) {
 		{"departments", "/departments?lang=zh"}, {"department", "/departments/scjg?lang=zh"},
 		{"responsibilities", "/responsibilities?lang=zh"}, {"not-found", "/powers/NO-SUCH?lang=zh"}}
 	for _, pg := range pages {
-		name, path := pg.name, pg.path
-		for _, w := range []struct {
-			label string
-			width int64
-		}{{"desktop", 1280}, {"phone", 375}} {
-			browse(t, ctx, "open "+name,
-				chromedp.EmulateViewport(w.width, 900),
-				chromedp.Navigate(base+path),
-				chromedp.WaitVisible("#main"))
-			png := read(t, ctx, "screenshot "+name, chromedp.FullScreenshot(100))
-			os.WriteFile(filepath.Join(dir, name+"-"+w.label+".png"), png, 0o644)
-		}
+		shoot(t, ctx, dir, pg.name, base+pg.path)
 	}
-	browse(t, ctx, "back to Chinese", chromedp.Navigate(base+"/?lang=zh"))
+	staff := []struct{ user, name, path string }{{"clerk.scjg", "work", "/work?lang=zh"},
+		{"clerk.scjg", "work-application", "/work/applications/" + number + "?lang=zh"},
+		{"editor.scjg", "edit", "/edit?lang=zh"}, {"editor.scjg", "edit-item", "/edit/powers/XK-SCJG-006?lang=zh"},
+		{"auditor", "audit", "/audit?lang=zh"}, {"secadmin", "admin", "/admin?lang=zh"}}
+	for i, p := range staff {
+		if i == 0 || staff[i-1].user != p.user {
+			if i > 0 {
+				logout(t, ctx, base)
+			}
+			loginAs(t, ctx, base, p.user)
+		}
+		shoot(t, ctx, dir, p.name, base+p.path)
+	}
+	logout(t, ctx, base)
 	fmt.Printf("screenshots of the main pages: %s\n", dir)
 	t.Logf("screenshots of the main pages: %s", dir)
 }
