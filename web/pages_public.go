@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -89,8 +90,51 @@ type countBy struct {
 	Count int64
 }
 
+// homeFigures are the home page's figures: they change only with the
+// lists, so they are kept per lists version.
+type homeFigures struct {
+	version                            int64
+	Powers, Responsibilities, Services int64
+	Departments                        int
+	ByCategory, ByDept                 []countBy
+	MaxCat, MaxDept                    int64
+	Hot                                []data.ServiceItem
+	Recent                             []change
+}
+
+// homeCache keeps the latest homeFigures.
+type homeCache struct {
+	mu  sync.Mutex
+	fig *homeFigures
+}
+
 // homePage serves /.
 func (s *Server) homePage(c *fiber.Ctx) error {
+	fig, err := s.homeFigures(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "home", "home", fiber.Map{"Powers": fig.Powers, "Responsibilities": fig.Responsibilities,
+		"Services": fig.Services, "Departments": fig.Departments, "ByCategory": fig.ByCategory, "ByDept": fig.ByDept,
+		"MaxCat": fig.MaxCat, "MaxDept": fig.MaxDept, "Hot": fig.Hot, "Recent": fig.Recent, "Checkpoint": s.latestCheckpoint(c)})
+}
+
+func (s *Server) homeFigures(c *fiber.Ctx) (*homeFigures, error) {
+	version, err := s.cfg.Catalog.Version(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	s.homeCache.mu.Lock()
+	defer s.homeCache.mu.Unlock()
+	if f := s.homeCache.fig; f != nil && f.version == version {
+		return f, nil
+	}
+	f := s.computeHomeFigures(c, version)
+	s.homeCache.fig = f
+	return f, nil
+}
+
+func (s *Server) computeHomeFigures(c *fiber.Ctx, version int64) *homeFigures {
 	ctx := c.UserContext()
 	total := func(q data.ListQuery) int64 {
 		q.PerPage = 1
@@ -100,26 +144,22 @@ func (s *Server) homePage(c *fiber.Ctx) error {
 		}
 		return pg.Total
 	}
-	var byCat, byDept []countBy
+	f := &homeFigures{version: version}
 	for _, cat := range data.Categories {
-		byCat = append(byCat, countBy{cat, total(data.ListQuery{Kind: data.KindPower, Category: cat, Status: data.StatusInForce})})
+		f.ByCategory = append(f.ByCategory, countBy{cat, total(data.ListQuery{Kind: data.KindPower, Category: cat, Status: data.StatusInForce})})
 	}
 	for _, d := range s.departments(c) {
-		byDept = append(byDept, countBy{d.Code, total(data.ListQuery{Kind: data.KindPower, Dept: d.Code, Status: data.StatusInForce})})
+		f.ByDept = append(f.ByDept, countBy{d.Code, total(data.ListQuery{Kind: data.KindPower, Dept: d.Code, Status: data.StatusInForce})})
 	}
-	hot, _ := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, Hot: true, PerPage: 8})
-	var hotItems []data.ServiceItem
-	if hot != nil {
-		hotItems = decodeItems[data.ServiceItem](hot.Items)
+	if hot, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, Hot: true, PerPage: 8}); err == nil {
+		f.Hot = decodeItems[data.ServiceItem](hot.Items)
 	}
-	return s.render(c, "home", "home", fiber.Map{
-		"Powers":           total(data.ListQuery{Kind: data.KindPower, Status: data.StatusInForce}),
-		"Responsibilities": total(data.ListQuery{Kind: data.KindResponsibility, Status: data.StatusInForce}),
-		"Services":         total(data.ListQuery{Kind: data.KindService, Status: data.StatusInForce}),
-		"Departments":      len(byDept),
-		"ByCategory":       byCat, "ByDept": byDept, "MaxCat": maxCount(byCat), "MaxDept": maxCount(byDept),
-		"Hot": hotItems, "Recent": s.recentChanges(c, 8), "Checkpoint": s.latestCheckpoint(c),
-	})
+	f.Powers = total(data.ListQuery{Kind: data.KindPower, Status: data.StatusInForce})
+	f.Responsibilities = total(data.ListQuery{Kind: data.KindResponsibility, Status: data.StatusInForce})
+	f.Services = total(data.ListQuery{Kind: data.KindService, Status: data.StatusInForce})
+	f.Departments, f.MaxCat, f.MaxDept = len(f.ByDept), maxCount(f.ByCategory), maxCount(f.ByDept)
+	f.Recent = s.recentChanges(c, version+1, 8)
+	return f
 }
 
 func maxCount(cs []countBy) int64 {
@@ -141,18 +181,15 @@ type change struct {
 	Note  string
 }
 
-// recentChanges scans the ledger backwards for the latest list changes
-// (at most a few thousand entries back).
-func (s *Server) recentChanges(c *fiber.Ctx, n int) []change {
-	_, cp, err := s.cfg.Ledger.Latest(c.UserContext())
-	if err != nil {
-		return nil
-	}
+// recentChanges scans the ledger backwards from index end (exclusive: the
+// entry after the latest list change) for the latest list changes, at most
+// a few thousand entries back.
+func (s *Server) recentChanges(c *fiber.Ctx, end int64, n int) []change {
 	var out []change
-	for end := cp.Size; end > 0 && len(out) < n && cp.Size-end < 5000; end -= 500 {
-		start := max(end-500, 0)
+	for from := end; from > 0 && len(out) < n && end-from < 5000; from -= 500 {
+		start := max(from-500, 0)
 		var chunk []change
-		s.cfg.Ledger.Store().ReadRecords(c.UserContext(), start, end, func(r ledger.Record) error {
+		s.cfg.Ledger.Store().ReadRecords(c.UserContext(), start, from, func(r ledger.Record) error {
 			if ch, ok := listChange(r); ok {
 				chunk = append(chunk, ch)
 			}

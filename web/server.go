@@ -56,6 +56,7 @@ type Server struct {
 	sessions  *session.Store
 	throttle  throttle
 	verifyJob verifyJob // the auditors' background verification (pages_audit.go)
+	homeCache homeCache // the home page's figures, per lists version (pages_public.go)
 
 	dummyOnce sync.Once
 	dummy     string // a password hash to spend time on for unknown users
