@@ -65,14 +65,16 @@ type Config struct {
 
 // Server is the HTTP front of qingdan.
 type Server struct {
-	cfg      Config
-	app      *fiber.App
-	ops      *fiber.App      // the operator's listener (metrics), if started
-	patterns map[string]bool // "METHOD /path/:param" of every route in the table
-	opsMu    sync.Mutex
-	cache    listCache
-	sessions *session.Store
-	throttle throttle
+	cfg       Config
+	app       *fiber.App
+	ops       *fiber.App      // the operator's listener (metrics), if started
+	patterns  map[string]bool // "METHOD /path/:param" of every route in the table
+	opsMu     sync.Mutex
+	cache     listCache
+	sessions  *session.Store
+	throttle  throttle
+	verifyJob verifyJob // the auditors' background verification (pages_audit.go)
+	homeCache homeCache // the home page's figures, per lists version (pages_public.go)
 
 	dummyOnce sync.Once
 	dummy     string // a password hash to spend time on for unknown users
@@ -96,6 +98,7 @@ func New(cfg Config) *Server {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		Views:                 newViews(),
 	})
 	s.app.Use(s.measure)
 	s.app.Use(recover.New())
