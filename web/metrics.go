@@ -129,7 +129,10 @@ func (s *Server) measure(c *fiber.Ctx) error {
 		status, _ = statusOf(err)
 	}
 	method := c.Method()
-	route := s.routeOf(method, c.Route())
+	route := "unmatched"
+	if c.Locals(unmatchedPath) == nil {
+		route = s.routeOf(method, c.Route())
+	}
 	if m := s.cfg.Metrics; m != nil {
 		m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 		m.requestSeconds.WithLabelValues(method, route).Observe(took.Seconds())
@@ -142,8 +145,12 @@ func (s *Server) measure(c *fiber.Ctx) error {
 	return err
 }
 
+// unmatchedPath is set by the catch-all: Fiber reports its "/" as the
+// route, which is also the home page's.
+const unmatchedPath = "qingdan.unmatched"
+
 // routeOf is the pattern of the route table that answered, or
-// "unmatched" (Fiber reports the catch-all's "/" for a path no route has).
+// "unmatched".
 func (s *Server) routeOf(method string, r *fiber.Route) string {
 	if method == fiber.MethodHead {
 		method = fiber.MethodGet

@@ -195,5 +195,8 @@ func (s *Server) routes() {
 		}
 		s.app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}
-	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	s.app.Use(func(c *fiber.Ctx) error {
+		c.Locals(unmatchedPath, true)
+		return fiber.ErrNotFound
+	})
 }

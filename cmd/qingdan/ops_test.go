@@ -451,8 +451,8 @@ func TestOperationsDocListsEveryFlag(t *testing.T) {
 	for _, c := range commands() {
 		args := []string{c.name, "-h"}
 		switch c.name {
-		case "user", "calendar":
-			args = []string{c.name, map[string]string{"user": "add", "calendar": "import"}[c.name], "-h"}
+		case "user", "calendar", "receipt":
+			args = []string{c.name, map[string]string{"user": "add", "calendar": "import", "receipt": "verify"}[c.name], "-h"}
 		}
 		var out bytes.Buffer
 		run(context.Background(), args, &out, &out)
@@ -499,7 +499,9 @@ func TestBackgroundVerification(t *testing.T) {
 		}
 	})
 	var logs bytes.Buffer
+	var last int64
 	for range 3 {
+		last = waitForGrowth(t, st.log, last) // appends happen between verifications
 		verifyOnce(ctx, st, m, newLogger("json", &logs))
 	}
 	close(stop)
@@ -562,5 +564,25 @@ func TestBackgroundVerification(t *testing.T) {
 	}
 	if want := `qingdan_ledger_verify_duration_seconds_count{log="ledger",result="error"} 1`; !strings.Contains(scrape(), want) {
 		t.Errorf("metrics lack %s", want)
+	}
+}
+
+// waitForGrowth waits until the log's latest checkpoint is larger than
+// size and returns its size.
+func waitForGrowth(t *testing.T, l *ledger.Log, size int64) int64 {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, c, err := l.Latest(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Size > size {
+			return c.Size
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the log stayed at %d entries for 30 s", size)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
