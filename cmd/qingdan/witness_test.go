@@ -68,6 +68,14 @@ func TestWitnessesCosignAndAuditRequiresThem(t *testing.T) {
 	if !strings.Contains(served, "— audit-office.example/witness ") || !strings.Contains(served, "— court.example/witness ") {
 		t.Fatalf("GET /checkpoint does not carry both cosignatures:\n%s", served)
 	}
+	// An exported bundle carries the cosignatures for an offline audit.
+	bundle := filepath.Join(t.TempDir(), "ledger.bundle")
+	if code, out := runCmd("export", "--data", dir, "--out", bundle); code != exitOK {
+		t.Fatalf("export: exit %d: %s", code, out)
+	}
+	if code, out := runCmd("audit", "--bundle", bundle, "--key", vkey, "--witness", w1, "--witness", w2); code != exitOK || !strings.Contains(out, "witnessed: 2 of 2") {
+		t.Fatalf("offline audit requiring both witnesses: exit %d: %s", code, out)
+	}
 	// A witness whose key the log does not know is refused.
 	k3, _ := newWitness(t, "stranger.example/witness")
 	if code, out := runCmd("witness", "--url", base, "--log-key", vkey, "--key", k3, "--state", filepath.Join(t.TempDir(), "w3.json")); code != exitError || !strings.Contains(out, "no valid cosignature by a configured witness") {
