@@ -2,8 +2,6 @@ package data
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -66,69 +64,4 @@ func (c *Cosignatures) LatestCosigned(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("%w: no cosigned checkpoint", ledger.ErrNotFound)
 	}
 	return *size, nil
-}
-
-// Checkpoint returns the stored signed checkpoint of exactly size.
-func (s *LedgerStore) Checkpoint(ctx context.Context, size int64) ([]byte, error) {
-	var note []byte
-	row := s.db.sqlReader().QueryRowContext(ctx, s.db.rebind(`SELECT note FROM `+s.checkpoints+` WHERE size = ?`), size)
-	if err := row.Scan(&note); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("%w: checkpoint of size %d", ledger.ErrNotFound, size)
-		}
-		return nil, fmt.Errorf("data: read checkpoint: %w", err)
-	}
-	return note, nil
-}
-
-// RoleGrant is one role held in one department (or "*"), as the policy
-// tables hold it.
-type RoleGrant struct {
-	User string `json:"user"`
-	Role string `json:"role"`
-	Dept string `json:"dept"`
-}
-
-// RoleGrants lists every role grant in force, sorted. The same grants are
-// public in the ledger (role.granted / role.revoked entries).
-func RoleGrants(ctx context.Context, db *DB) ([]RoleGrant, error) {
-	out := []RoleGrant{}
-	err := db.Reader.WithContext(ctx).Raw(`SELECT v0 AS user, substr(v1, 6) AS role, v2 AS dept FROM casbin_rule
-		WHERE ptype = 'g' AND v1 LIKE 'role:%' ORDER BY v0, v1, v2`).Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("data: read role grants: %w", err)
-	}
-	return out, nil
-}
-
-// Grants lists every role grant in force (RoleGrants on the directory's
-// database).
-func (d *Directory) Grants(ctx context.Context) ([]RoleGrant, error) { return RoleGrants(ctx, d.db) }
-
-var _ ledger.BodyReader = (*LedgerStore)(nil)
-
-// ReadBodies calls fn with the index and exact bytes of every entry with
-// start ≤ index < end, in order; body is valid only during the call. It
-// reads two columns instead of a Record's five (ledger.BodyReader), which
-// is what serving tlog-tiles entry bundles needs.
-func (s *LedgerStore) ReadBodies(ctx context.Context, start, end int64, fn func(index int64, body []byte) error) error {
-	// Not cancellable for go-sqlite3's sake (see ReadRecords); at most one
-	// bundle is read per call.
-	rows, err := s.db.sqlReader().QueryContext(context.WithoutCancel(ctx),
-		s.db.rebind(`SELECT idx, body FROM `+s.entries+` WHERE idx >= ? AND idx < ? ORDER BY idx`), start, end)
-	if err != nil {
-		return fmt.Errorf("data: read entries: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var idx int64
-		var body sql.RawBytes
-		if err := rows.Scan(&idx, &body); err != nil {
-			return fmt.Errorf("data: read entry: %w", err)
-		}
-		if err := fn(idx, body); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -271,22 +271,35 @@ func checkWitnesses(ctx context.Context, a *audit.Auditor, s *auditSession, st *
 	if len(f.witnessKeys) == 0 {
 		return nil
 	}
-	var cosigned []byte
+	var names []string
 	var err error
 	if s.client != nil {
-		cosigned, err = s.client.CosignedCheckpoint(ctx)
+		var cosigned []byte
+		if cosigned, err = s.client.CosignedCheckpoint(ctx); err != nil {
+			return fmt.Errorf("audit: fetch the cosigned checkpoint: %w", err)
+		}
+		names, err = a.CheckWitnessed(ctx, s.src, cosigned, st, f.witnessKeys, f.minWitnesses)
 	} else {
-		cosigned, err = s.bundle.Checkpoint(ctx)
+		names, err = bundleWitnessed(a, s.bundle, f)
 	}
-	if err != nil {
-		return fmt.Errorf("audit: fetch the cosigned checkpoint: %w", err)
-	}
-	names, err := a.CheckWitnessed(ctx, s.src, cosigned, st, f.witnessKeys, f.minWitnesses)
 	if err != nil {
 		return evidenceOf(err, f, stdout)
 	}
 	fmt.Fprintf(stdout, "witnessed: %d of %d required witnesses cosigned a consistent checkpoint (%s)\n", len(names), f.minWitnesses, strings.Join(names, ", "))
 	return nil
+}
+
+// bundleWitnessed finds the largest checkpoint of a bundle that enough
+// witnesses cosigned; the audit already checked its root against the tree.
+func bundleWitnessed(a *audit.Auditor, b *audit.Bundle, f *auditFlags) ([]string, error) {
+	var err error
+	for i := len(b.Checkpoints) - 1; i >= 0; i-- {
+		var names []string
+		if names, _, err = a.Witnessed(b.Checkpoints[i], f.witnessKeys, f.minWitnesses); err == nil {
+			return names, nil
+		}
+	}
+	return nil, fmt.Errorf("audit: no checkpoint in the bundle carries the cosignatures required (%v)", err)
 }
 
 // evidenceOf saves a Problem's files under --evidence and marks it as

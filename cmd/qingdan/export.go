@@ -10,8 +10,28 @@ import (
 	"path/filepath"
 
 	"qingdan/data"
+	"qingdan/ledger"
 	"qingdan/ledger/audit"
+	"qingdan/ledger/witness"
 )
+
+// cosignedReader serves the stored checkpoints with the witnesses'
+// cosignatures on them, so that a bundle carries them too.
+type cosignedReader struct {
+	ledger.Reader
+	cosignatures *data.Cosignatures
+}
+
+func (r cosignedReader) ReadCheckpoints(ctx context.Context, fn func(ledger.SignedCheckpoint) error) error {
+	return r.Reader.ReadCheckpoints(ctx, func(sc ledger.SignedCheckpoint) error {
+		lines, err := r.cosignatures.Lines(ctx, sc.Size)
+		if err != nil {
+			return err
+		}
+		sc.Note = witness.AppendCosignatures(sc.Note, lines)
+		return fn(sc)
+	})
+}
 
 // runExport writes the ledger of a data folder as a bundle (every signed
 // checkpoint and every entry; docs/audit.md) for 'qingdan audit --bundle'.
@@ -44,7 +64,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	n, cps, err := audit.WriteBundle(ctx, tmp, store, c.origin)
+	n, cps, err := audit.WriteBundle(ctx, tmp, cosignedReader{store, data.NewCosignatures(db)}, c.origin)
 	if err == nil {
 		err = tmp.Sync()
 	}

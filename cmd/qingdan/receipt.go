@@ -139,6 +139,9 @@ func parseTlogProof(raw []byte) (*ledger.Receipt, []byte, error) {
 		}
 		body, lines = b, lines[1:]
 	}
+	if len(lines) == 0 {
+		return nil, nil, fmt.Errorf("%w: tlog-proof: no index line", ledger.ErrInvalid)
+	}
 	idx, ok := strings.CutPrefix(lines[0], "index ")
 	index, err := strconv.ParseInt(idx, 10, 64)
 	if !ok || err != nil || index < 0 || strconv.FormatInt(index, 10) != idx || len(lines)-1 > 64 {

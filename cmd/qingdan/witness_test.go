@@ -1,12 +1,17 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // newWitness makes a witness key in a temporary folder and returns the
@@ -63,6 +68,14 @@ func TestWitnessesCosignAndAuditRequiresThem(t *testing.T) {
 	if !strings.Contains(served, "— audit-office.example/witness ") || !strings.Contains(served, "— court.example/witness ") {
 		t.Fatalf("GET /checkpoint does not carry both cosignatures:\n%s", served)
 	}
+	// An exported bundle carries the cosignatures for an offline audit.
+	bundle := filepath.Join(t.TempDir(), "ledger.bundle")
+	if code, out := runCmd("export", "--data", dir, "--out", bundle); code != exitOK {
+		t.Fatalf("export: exit %d: %s", code, out)
+	}
+	if code, out := runCmd("audit", "--bundle", bundle, "--key", vkey, "--witness", w1, "--witness", w2); code != exitOK || !strings.Contains(out, "witnessed: 2 of 2") {
+		t.Fatalf("offline audit requiring both witnesses: exit %d: %s", code, out)
+	}
 	// A witness whose key the log does not know is refused.
 	k3, _ := newWitness(t, "stranger.example/witness")
 	if code, out := runCmd("witness", "--url", base, "--log-key", vkey, "--key", k3, "--state", filepath.Join(t.TempDir(), "w3.json")); code != exitError || !strings.Contains(out, "no valid cosignature by a configured witness") {
@@ -94,5 +107,62 @@ func TestWitnessRefusesInconsistentCheckpoint(t *testing.T) {
 	// The witness still holds A's checkpoint: it refuses B again.
 	if code, _ := runCmd("witness", "--url", baseB, "--log-key", vkey, "--key", key, "--state", state, "--evidence", t.TempDir()); code != exitTampered {
 		t.Fatalf("second try on the fork: exit %d, want %d", code, exitTampered)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a command writing in a goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func waitFor(t *testing.T, out *syncBuffer, text string) {
+	t.Helper()
+	for i := 0; i < 400; i++ {
+		if strings.Contains(out.String(), text) {
+			return
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	t.Fatalf("never printed %q: %s", text, out.String())
+}
+
+// TestAuditWatch polls a running service: new entries are audited as
+// they come, and a truncation while it watches ends it with exit 1.
+func TestAuditWatch(t *testing.T) {
+	dir, vkey := listsFixture(t)
+	base, _ := serving(t, dir)
+	var out syncBuffer
+	done := make(chan int, 1)
+	args := []string{"audit", "--watch", "--interval", "50ms", "--url", base, "--key", vkey,
+		"--state", filepath.Join(t.TempDir(), "state.json"), "--evidence", t.TempDir()}
+	go func() { done <- run(context.Background(), args, &out, &out) }()
+	waitFor(t, &out, "lists match the ledger")
+	var size int
+	fmt.Sscanf(regexp.MustCompile(`ledger intact: \d+ entries`).FindString(out.String()), "ledger intact: %d entries", &size)
+	appendEntries(t, dir, 7, "while watched") // another process appending beside the server
+	waitFor(t, &out, fmt.Sprintf("ledger intact: %d entries", size+7))
+	sqlite(t, dir, `DROP TRIGGER ledger_entries_no_delete`, `DROP TRIGGER ledger_checkpoints_no_delete`,
+		`DELETE FROM ledger_entries WHERE idx >= (SELECT max(idx) - 2 FROM ledger_entries)`,
+		`DELETE FROM ledger_checkpoints WHERE size > (SELECT count(*) FROM ledger_entries)`)
+	select {
+	case code := <-done:
+		if code != exitTampered || !strings.Contains(out.String(), "AUDIT ALERT") || !strings.Contains(out.String(), "shrank") {
+			t.Fatalf("watch after a truncation: exit %d: %s", code, out.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("watch did not notice the truncation: %s", out.String())
 	}
 }

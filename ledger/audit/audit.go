@@ -71,8 +71,6 @@ type Auditor struct {
 	Checkpoints [][]byte
 	// Progress, if set, is told the number of entries verified so far.
 	Progress func(int64)
-
-	lastState State // the state this run started from (for partial saves)
 }
 
 // Report summarises an audit that found nothing wrong.
@@ -102,8 +100,7 @@ func (a *Auditor) Run(ctx context.Context, src Source, st *State, f Follower) (*
 	if err := a.checkGrowth(ctx, src, st, c, signed); err != nil {
 		return nil, nil, err
 	}
-	a.lastState = *st
-	r := &run{a: a, src: src, f: f, target: c, signed: signed, checks: map[int64]check{}}
+	r := &run{a: a, src: src, f: f, target: c, signed: signed, checks: map[int64]check{}, start: *st}
 	if err := r.prepare(ctx, st); err != nil {
 		return nil, nil, err
 	}

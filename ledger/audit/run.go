@@ -23,6 +23,7 @@ type run struct {
 	fetched  int64
 	followed int64
 	lastBody []byte
+	start    State // the state this run started from, saved with progress
 }
 
 // check is a signed checkpoint to compare with the tree at its size.
@@ -247,7 +248,7 @@ func (r *run) maybeSave(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := r.a.lastState
+	st := r.start
 	st.Partial = &Partial{Target: string(r.signed), Tree: fr}
 	return r.a.Save(&st)
 }

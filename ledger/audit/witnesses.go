@@ -21,18 +21,9 @@ var ErrTooFewWitnesses = fmt.Errorf("audit: too few witness cosignatures")
 // log as this auditor). It returns the names of the witnesses that
 // cosigned. Inconsistency is a *Problem (a split view).
 func (a *Auditor) CheckWitnessed(ctx context.Context, src Source, cosigned []byte, st *State, witnesses []*witness.Verifier, k int) ([]string, error) {
-	c, err := a.open(cosigned)
+	names, c, err := a.Witnessed(cosigned, witnesses, k)
 	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, w := range witnesses {
-		if _, err := note.Open(cosigned, note.VerifierList(w)); err == nil {
-			names = append(names, w.Name())
-		}
-	}
-	if len(names) < k {
-		return names, fmt.Errorf("%w: %d of the %d required (the checkpoint of size %d)", ErrTooFewWitnesses, len(names), k, c.Size)
+		return names, err
 	}
 	audited, err := ledger.OpenCheckpoint([]byte(st.Checkpoint), a.Origin, a.Verifier)
 	if err != nil {
@@ -53,6 +44,28 @@ func (a *Auditor) CheckWitnessed(ctx context.Context, src Source, cosigned []byt
 			Files: map[string][]byte{"checkpoint-cosigned.txt": cosigned, "checkpoint-audited.txt": []byte(st.Checkpoint)}}
 	}
 	return names, nil
+}
+
+// Witnessed checks that cosigned is signed by the log and cosigned by at
+// least k of witnesses, and returns their names and the checkpoint. It
+// does not check the checkpoint against an audited tree (CheckWitnessed
+// does; an offline audit has already checked every bundle checkpoint's
+// root against the tree it rebuilt).
+func (a *Auditor) Witnessed(cosigned []byte, witnesses []*witness.Verifier, k int) ([]string, ledger.Checkpoint, error) {
+	c, err := a.open(cosigned)
+	if err != nil {
+		return nil, c, err
+	}
+	var names []string
+	for _, w := range witnesses {
+		if _, err := note.Open(cosigned, note.VerifierList(w)); err == nil {
+			names = append(names, w.Name())
+		}
+	}
+	if len(names) < k {
+		return names, c, fmt.Errorf("%w: %d of the %d required (the checkpoint of size %d)", ErrTooFewWitnesses, len(names), k, c.Size)
+	}
+	return names, c, nil
 }
 
 // consistentViews checks that small is a prefix of large by proof.

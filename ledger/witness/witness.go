@@ -140,7 +140,10 @@ func cosignatureBy(msg []byte, w *Verifier, now time.Time) (*Cosignature, error)
 		return nil, fmt.Errorf("%w: cosignature by %s does not verify", ledger.ErrBadSignature, w.Name())
 	}
 	line, sig := sigLine(msg, n.Sigs[0])
-	t, _ := SignatureTime(sig)
+	t, ok := SignatureTime(sig)
+	if line == "" || !ok {
+		return nil, fmt.Errorf("%w: cosignature line by %s is not in canonical form", ledger.ErrInvalid, w.Name())
+	}
 	if t.After(now.Add(maxFutureSkew)) {
 		return nil, fmt.Errorf("%w: cosignature by %s is dated in the future (%s)", ledger.ErrInvalid, w.Name(), t.Format(time.RFC3339))
 	}
