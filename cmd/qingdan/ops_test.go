@@ -498,38 +498,35 @@ func TestBackgroundVerification(t *testing.T) {
 			}
 		}
 	})
+	// Verify again and again until, three times, the log had grown by the
+	// end of a verification past the size it verified.
 	var logs bytes.Buffer
-	for range 3 {
+	runs, grew := 0, 0
+	for ; runs < 500 && grew < 3; runs++ {
+		logs.Reset()
 		verifyOnce(ctx, st, m, newLogger("json", &logs))
+		for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			var rec struct {
+				Msg, Log string
+				Entries  int64
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("log line %q: %v", line, err)
+			}
+			if rec.Msg != "log verified" {
+				t.Fatalf("verification under appends: %s", line)
+			}
+			if rec.Log == web.LogLedger {
+				if sc, err := st.log.Store().LatestCheckpoint(ctx); err == nil && sc.Size > rec.Entries {
+					grew++
+				}
+			}
+		}
 	}
 	close(stop)
 	wg.Wait()
-	var ok, failed int
-	var sizes []int64 // of the ledger at each verification
-	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		var rec struct {
-			Level, Msg, Log string
-			Entries         int64
-		}
-		if err := json.Unmarshal([]byte(line), &rec); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		switch rec.Msg {
-		case "log verified":
-			ok++
-			if rec.Log == web.LogLedger {
-				sizes = append(sizes, rec.Entries)
-			}
-		default:
-			failed++
-			t.Errorf("verification under appends: %s", line)
-		}
-	}
-	if ok != 6 || failed != 0 {
-		t.Fatalf("%d verifications passed, %d failed; want 6 and 0", ok, failed)
-	}
-	if sizes[2] <= sizes[0] {
-		t.Fatalf("ledger sizes verified %v: the log did not grow during the verifications", sizes)
+	if grew < 3 {
+		t.Fatalf("in %d verifications the log grew during only %d", runs, grew)
 	}
 	srv := web.New(web.Config{Ledger: st.log, Metrics: m})
 	scrape := func() string {
@@ -541,8 +538,8 @@ func TestBackgroundVerification(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	for _, want := range []string{`qingdan_ledger_verify_duration_seconds_count{log="ledger",result="ok"} 3`,
-		`qingdan_ledger_verify_duration_seconds_count{log="seclog",result="ok"} 3`} {
+	for _, want := range []string{fmt.Sprintf(`qingdan_ledger_verify_duration_seconds_count{log="ledger",result="ok"} %d`, runs),
+		fmt.Sprintf(`qingdan_ledger_verify_duration_seconds_count{log="seclog",result="ok"} %d`, runs)} {
 		if !strings.Contains(scrape(), want) {
 			t.Errorf("metrics lack %s", want)
 		}
