@@ -208,6 +208,9 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	m, err := unpack(f.in, f.dataDir)
 	if err != nil {
+		for _, name := range backupFiles { // the folder was empty: leave it so
+			os.Remove(filepath.Join(f.dataDir, name))
+		}
 		return fmt.Errorf("restore: %s: %w", f.in, err)
 	}
 	if m.Origin != f.origin {

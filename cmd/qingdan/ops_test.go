@@ -410,6 +410,28 @@ func TestRestoreRefusesDamageAndOverwrite(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(target, data.DBFileName)); err == nil {
 		t.Fatal("a damaged database was left in the target folder")
 	}
+
+	// A damaged key after an intact database: nothing is left either.
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(dbPath, b, 0o600)
+	key := filepath.Join(raw, "seclog.key")
+	kb, err := os.ReadFile(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb[0] ^= 0x01
+	os.WriteFile(key, kb, 0o600)
+	damagedKey := filepath.Join(work, "damaged-key.tar.gz")
+	if out, err := exec.Command("tar", "-czf", damagedKey, "-C", raw, "manifest.json", data.DBFileName, "ledger.key", "seclog.key").CombinedOutput(); err != nil {
+		t.Skipf("tar: %v %s", err, out)
+	}
+	code, out = runCmd("restore", "--in", damagedKey, "--data", target)
+	if code == 0 || !strings.Contains(out, "seclog.key") {
+		t.Fatalf("restore with a damaged key: %d %s", code, out)
+	}
+	if ents, _ := os.ReadDir(target); len(ents) != 0 {
+		t.Fatalf("a failed restore left %d files in the target folder", len(ents))
+	}
 }
 
 // TestReadiness: ready with the database reachable, every migration
