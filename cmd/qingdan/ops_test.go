@@ -382,6 +382,13 @@ func TestRestoreRefusesDamageAndOverwrite(t *testing.T) {
 	if code, out := runCmd("restore", "--in", archive, "--data", dir); code == 0 || !strings.Contains(out, "not empty") {
 		t.Fatalf("restore over a data folder: %d %s", code, out)
 	}
+	other := filepath.Join(work, "other-origin")
+	if code, out := runCmd("restore", "--in", archive, "--data", other, "--origin", "elsewhere.example/ledger"); code == 0 || !strings.Contains(out, "origin") {
+		t.Fatalf("restore under another origin: %d %s", code, out)
+	}
+	if ents, _ := os.ReadDir(other); len(ents) != 0 {
+		t.Fatalf("a restore refused for its origin left %d files", len(ents))
+	}
 	// Damage one byte of the database inside the archive (uncompressed,
 	// so that the manifest's hash, not gzip's CRC, catches it).
 	raw := filepath.Join(work, "raw")
