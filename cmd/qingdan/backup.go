@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"qingdan/data"
@@ -206,23 +207,37 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := requireEmptyDir(f.dataDir); err != nil {
 		return err
 	}
-	m, err := unpack(f.in, f.dataDir)
+	n, m, err := restoreInto(ctx, f)
 	if err != nil {
-		return fmt.Errorf("restore: %s: %w", f.in, err)
-	}
-	if m.Origin != f.origin {
-		return fmt.Errorf("restore: the archive's origin is %q, not %q: pass --origin %q (and to serve and verify)", m.Origin, f.origin, m.Origin)
-	}
-	n, err := ledgerSize(ctx, f.dataDir, m.Origin)
-	if err != nil {
-		return fmt.Errorf("restore: the restored database: %w", err)
-	}
-	if n != m.Entries {
-		return fmt.Errorf("restore: the restored ledger has %d entries, the manifest says %d", n, m.Entries)
+		// The folder was empty: a failed restore leaves it so.
+		for _, name := range slices.Concat(backupFiles, []string{data.DBFileName + "-wal", data.DBFileName + "-shm"}) {
+			os.Remove(filepath.Join(f.dataDir, name))
+		}
+		return err
 	}
 	fmt.Fprintf(stdout, "restored %s (backup of %s, %d ledger entries) into %s; run 'qingdan verify --data %s' before serving it\n",
 		f.in, m.Created.Format(time.RFC3339), n, f.dataDir, f.dataDir)
 	return nil
+}
+
+// restoreInto unpacks the archive into the empty folder, checks the
+// origin, and opens the database to check its ledger's size.
+func restoreInto(ctx context.Context, f *restoreFlags) (int64, *manifest, error) {
+	m, err := unpack(f.in, f.dataDir)
+	if err != nil {
+		return 0, nil, fmt.Errorf("restore: %s: %w", f.in, err)
+	}
+	if m.Origin != f.origin {
+		return 0, nil, fmt.Errorf("restore: the archive's origin is %q, not %q: pass --origin %q (and to serve and verify)", m.Origin, f.origin, m.Origin)
+	}
+	n, err := ledgerSize(ctx, f.dataDir, m.Origin)
+	if err != nil {
+		return 0, nil, fmt.Errorf("restore: the restored database: %w", err)
+	}
+	if n != m.Entries {
+		return 0, nil, fmt.Errorf("restore: the restored ledger has %d entries, the manifest says %d", n, m.Entries)
+	}
+	return n, m, nil
 }
 
 // requireEmptyDir creates dir, or accepts it if it exists and is empty: a
