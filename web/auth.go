@@ -27,10 +27,29 @@ const (
 )
 
 // newSessions keeps sessions in storage (nil: this process's memory,
-// which only suits a single server).
-func newSessions(secure bool, storage fiber.Storage) *session.Store {
-	return session.New(session.Config{Expiration: sessionIdle, KeyLookup: "cookie:" + sessionCookie,
+// which only suits a single server) for idle (0: sessionIdle) after their
+// last save.
+func newSessions(secure bool, storage fiber.Storage, idle time.Duration) *session.Store {
+	if idle <= 0 {
+		idle = sessionIdle
+	}
+	return session.New(session.Config{Expiration: idle, KeyLookup: "cookie:" + sessionCookie,
 		CookieHTTPOnly: true, CookieSameSite: "Lax", CookieSecure: secure, Storage: storage})
+}
+
+// renew saves a session in use again, at most once every 1/30 of the idle
+// timeout, so that the idle timeout counts from the last request rather
+// than from the login (the absolute timeout still counts from the login).
+// sess must not be used afterwards.
+func (s *Server) renew(sess *session.Session) {
+	seen, _ := sess.Get("seen").(int64)
+	if time.Since(time.UnixMilli(seen)) < s.sessions.Expiration/30 {
+		return
+	}
+	sess.Set("seen", time.Now().UnixMilli())
+	if err := sess.Save(); err != nil {
+		s.cfg.Logger.Warn("session not renewed", "err", err)
+	}
 }
 
 func randomToken(prefix string) string {
@@ -75,7 +94,11 @@ func (s *Server) authenticate(c *fiber.Ctx) (string, error) {
 			return "", errBadCSRF
 		}
 	}
-	return s.active(c, user)
+	if _, err := s.active(c, user); err != nil {
+		return "", err
+	}
+	s.renew(sess)
+	return user, nil
 }
 
 func (s *Server) active(c *fiber.Ctx, user string) (string, error) {

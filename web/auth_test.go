@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"qingdan/ledger"
 )
@@ -205,5 +206,25 @@ func TestMissingCSRFIsRefused(t *testing.T) {
 	status, body := send(t, s, "PUT", "/api/v1/powers/XK-SCJG-002", who, map[string]any{"promised_limit": 1, "basis_doc": "x", "change_note": "y"})
 	if status != 403 || !strings.Contains(string(body), "CSRF") {
 		t.Fatalf("a cookie session without X-CSRF-Token: %d %s, want 403", status, body)
+	}
+}
+
+// TestSessionIdleTimeoutSlides: a session in use outlives the idle timeout
+// (it counts from the last request, not from the login); a session left
+// alone for longer than it ends.
+func TestSessionIdleTimeoutSlides(t *testing.T) {
+	const idle = 3 * time.Second
+	s, _ := newDemoServerWith(t, func(c *Config) { c.SessionIdle = idle })
+	who := login(t, s, "clerk.scjg")
+	deadline := time.Now().Add(2 * idle)
+	for time.Now().Before(deadline) {
+		if status, body := send(t, s, "GET", "/api/v1/applications?dept=scjg", who, nil); status != 200 {
+			t.Fatalf("session in use refused after %v: %d %s", time.Until(deadline), status, body)
+		}
+		time.Sleep(idle / 4)
+	}
+	time.Sleep(idle + time.Second)
+	if status, _ := send(t, s, "GET", "/api/v1/applications?dept=scjg", who, nil); status != 401 {
+		t.Fatalf("session idle for longer than %v: %d, want 401", idle, status)
 	}
 }

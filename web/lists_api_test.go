@@ -22,6 +22,12 @@ import (
 // real SQLite database (PostgreSQL under pgtest.Backends' "postgres").
 func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 	t.Helper()
+	return newDemoServerWith(t, func(*Config) {})
+}
+
+// newDemoServerWith is newDemoServer with the configuration changed by set.
+func newDemoServerWith(t *testing.T, set func(*Config)) (*Server, *ledger.Log) {
+	t.Helper()
 	db := newTestDatabase(t).open(t)
 	store, _ := data.NewLedgerStore(db, data.MainLog)
 	l := storetest.NewLog(t, store)
@@ -44,7 +50,9 @@ func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 		t.Fatal(err)
 	}
 	approvals := data.NewApprovals(db, l, cals.Current)
-	return New(Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}), l
+	cfg := Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}
+	set(&cfg)
+	return New(cfg), l
 }
 
 // creds is how a test request authenticates: a session cookie with its

@@ -30,6 +30,7 @@ func (s *Server) sessionUser(c *fiber.Ctx) (string, string, map[string]bool) {
 	if _, err := s.cfg.Identity.Directory.ActiveUser(c.UserContext(), user); err != nil {
 		return "", "", nil
 	}
+	s.renew(sess)
 	return user, csrf, s.rolesOf(c, user)
 }
 

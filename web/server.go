@@ -55,6 +55,8 @@ type Config struct {
 	// replica finds them (data.Sessions: the database); nil keeps them in
 	// this process's memory.
 	SessionStorage fiber.Storage
+	// SessionIdle is the idle timeout of login sessions (0: 30 minutes).
+	SessionIdle time.Duration
 
 	// Witnesses are the witness keys (C2SP tlog-cosignature/v1) whose
 	// cosignatures on checkpoints the log accepts and serves; Cosignatures
@@ -88,7 +90,7 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 16 << 20
 	}
-	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage)}
+	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage, cfg.SessionIdle)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "qingdan",
 		Immutable:             true, // request strings end up in a permanent ledger
