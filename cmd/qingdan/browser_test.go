@@ -123,6 +123,7 @@ func TestBrowserJourney(t *testing.T) {
 		followApplication(t, ctx, base, number, code, "已决定")
 
 		verifyInBrowser(t, ctx, base, entry, dir)
+		auditInBrowser(t, ctx, base)
 		switchToEnglish(t, ctx, base)
 		noHorizontalScroll(t, ctx, base)
 		screenshots(t, ctx, base, number, dir)
@@ -256,6 +257,20 @@ func verifyInBrowser(t *testing.T, ctx context.Context, base, entry, dir string)
 	if result := textOf(t, ctx, "#verify-result"); !strings.Contains(result, "签名") {
 		t.Errorf("a tampered signature gave %q, want a failure naming the signature", result)
 	}
+}
+
+// auditInBrowser runs the auditors' full verification from the page and
+// waits for the page's script to report it intact.
+func auditInBrowser(t *testing.T, ctx context.Context, base string) {
+	loginAs(t, ctx, base, "auditor")
+	browse(t, ctx, "full verification",
+		chromedp.Navigate(base+"/audit"),
+		chromedp.Click("#start-verify"),
+		chromedp.WaitVisible("#job-status .green"))
+	if got := textOf(t, ctx, "#job-result"); !strings.Contains(got, "qingdan.local/ledger") {
+		t.Errorf("verification result %q, want the ledger's summary", got)
+	}
+	logout(t, ctx, base)
 }
 
 func switchToEnglish(t *testing.T, ctx context.Context, base string) {
