@@ -16,6 +16,7 @@ var catalogueStaff = map[string][2]string{
 	"no_actions":  {"您的角色在此状态下没有可执行的操作。", "Your roles allow no action in this state."},
 	"action_done": {"已办理", "Done"}, "action_done_lead": {"此操作已记入公开账本，回执如下。", "This action is recorded in the public ledger; here is the receipt."},
 	"back_to_app": {"返回办件", "Back to the application"},
+	"show_closed": {"包括已办结", "Include closed"},
 }
 
 // The auditors', administrators' and list editors' strings.

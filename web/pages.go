@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -116,7 +117,18 @@ func (s *Server) render(c *fiber.Ctx, name, titleKey string, d any) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'")
 	c.Set("X-Content-Type-Options", "nosniff")
-	return c.Render(name, p, "layout")
+	return s.send(c, name, p)
+}
+
+// send renders a page into memory first, so that a template error becomes
+// an error page rather than half a page.
+func (s *Server) send(c *fiber.Ctx, name string, p *page) error {
+	var buf bytes.Buffer
+	if err := s.app.Config().Views.Render(&buf, name, p, "layout"); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
 }
 
 func (s *Server) basePage(c *fiber.Ctx) *page {
@@ -202,7 +214,7 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, detail string) error {
 	p.Title = p.L[key]
 	p.Data = fiber.Map{"Status": status, "Detail": detail, "Message": p.L[key+"_text"]}
 	c.Status(status)
-	if err := c.Render("error", p, "layout"); err != nil {
+	if err := s.send(c, "error", p); err != nil {
 		s.cfg.Logger.Error("error page failed", "err", err)
 		return c.Status(status).SendString(p.Title)
 	}

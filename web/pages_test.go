@@ -3,7 +3,6 @@ package web
 import (
 	"io"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -42,8 +41,12 @@ func checkNoPersonalData(t *testing.T, path, body string) {
 	}
 }
 
+// TestPublicPages: every public page in both languages, the remembered
+// language and the error pages, on one demo county.
 func TestPublicPages(t *testing.T) {
 	s, _ := newDemoServer(t)
+	t.Run("language remembered", func(t *testing.T) { testLanguageIsRemembered(t, s) })
+	t.Run("error pages", func(t *testing.T) { testErrorPages(t, s) })
 	pages := []struct {
 		path   string
 		zh, en string
@@ -70,8 +73,7 @@ func TestPublicPages(t *testing.T) {
 	}
 }
 
-func TestLanguageIsRemembered(t *testing.T) {
-	s, _ := newDemoServer(t)
+func testLanguageIsRemembered(t *testing.T, s *Server) {
 	resp, err := s.App().Test(httptest.NewRequest("GET", "/?lang=en", nil), -1)
 	if err != nil {
 		t.Fatal(err)
@@ -93,8 +95,7 @@ func TestLanguageIsRemembered(t *testing.T) {
 	}
 }
 
-func TestErrorPages(t *testing.T) {
-	s, _ := newDemoServer(t)
+func testErrorPages(t *testing.T, s *Server) {
 	for _, lang := range []string{"zh", "en"} {
 		status, body := getPage(t, s, "/powers/NO-SUCH?lang="+lang, "")
 		want := map[string]string{"zh": "页面不存在", "en": "Page not found"}[lang]
@@ -126,5 +127,4 @@ func TestCatalogueComplete(t *testing.T) {
 			}
 		}
 	}
-	_ = os.Stdout
 }

@@ -57,6 +57,10 @@ func (s *Server) workPage(c *fiber.Ctx) error {
 			break
 		}
 	}
+	showClosed := c.Query("closed") == "1" || q.State != ""
+	if !showClosed {
+		all = slices.DeleteFunc(all, isClosed)
+	}
 	desc := c.Query("sort") == "desc"
 	sort.SliceStable(all, func(i, j int) bool {
 		a, b := deadlineOf(all[i]), deadlineOf(all[j])
@@ -70,8 +74,17 @@ func (s *Server) workPage(c *fiber.Ctx) error {
 		counts[v.ClockStatus]++
 	}
 	return s.render(c, "work", "work", fiber.Map{"Dept": dept, "WorkDepts": s.workDepts(c, actorOf(c)), "Items": all,
-		"Desc": desc, "Counts": counts, "State": q.State, "Clock": q.Clock,
+		"Desc": desc, "Counts": counts, "Closed": showClosed, "State": q.State, "Clock": q.Clock,
 		"States": []string{data.StateSubmitted, data.StateAccepted, data.StateReviewed, data.StateDecided, data.StateDelivered, data.StateRefused, data.StateWithdrawn}})
+}
+
+// isClosed reports whether an application needs no more work.
+func isClosed(v *data.View) bool {
+	switch v.State {
+	case data.StateDelivered, data.StateRefused, data.StateWithdrawn:
+		return true
+	}
+	return false
 }
 
 // deadlineOf is the date an application is due ("9999" for none, so that

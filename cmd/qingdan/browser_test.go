@@ -123,6 +123,7 @@ func TestBrowserJourney(t *testing.T) {
 		followApplication(t, ctx, base, number, code, "已决定")
 
 		verifyInBrowser(t, ctx, base, entry, dir)
+		auditInBrowser(t, ctx, base)
 		switchToEnglish(t, ctx, base)
 		noHorizontalScroll(t, ctx, base)
 		screenshots(t, ctx, base, number, dir)
@@ -234,6 +235,42 @@ func verifyInBrowser(t *testing.T, ctx context.Context, base, entry, dir string)
 	if !strings.Contains(result, "验证失败") || !strings.Contains(result, "根") {
 		t.Errorf("a tampered proof gave %q, want a failure naming the root comparison", result)
 	}
+	// the vendored Ed25519 (for browsers without it in WebCrypto) agrees
+	browse(t, ctx, "verify with the vendored Ed25519",
+		chromedp.Navigate(base+"/ledger"), // a fresh load, not a fragment change
+		chromedp.Navigate(base+"/ledger/"+entry+"#ed25519-js"),
+		chromedp.WaitVisible("#verify-button"),
+		chromedp.Click("#verify-button"),
+		chromedp.WaitVisible(`#verify-result[data-verified]`))
+	if v, steps := attr(t, ctx, "#verify-result", "data-verified"), textOf(t, ctx, "#verify-steps"); v != "true" || !strings.Contains(steps, "ed25519.js") {
+		t.Errorf("vendored Ed25519: verified=%q; steps: %s", v, steps)
+	}
+	// a checkpoint whose signature was altered fails at the signature
+	tamperSig := `(function(){var b=JSON.parse(document.getElementById("verify-input").value);
+		var c=b.receipt.checkpoint, k=c.length-6; b.receipt.checkpoint=c.slice(0,k)+(c[k]==="A"?"B":"A")+c.slice(k+1);
+		document.getElementById("verify-input").value=JSON.stringify(b); return c.length;})()`
+	browse(t, ctx, "open the proof again", chromedp.Click("#verify-details summary"))
+	read(t, ctx, "tamper with the signature", chromedp.Evaluate[int](tamperSig))
+	browse(t, ctx, "verify the tampered signature",
+		chromedp.Click("#verify-edited"),
+		chromedp.WaitVisible(`#verify-result[data-verified="false"]`))
+	if result := textOf(t, ctx, "#verify-result"); !strings.Contains(result, "签名") {
+		t.Errorf("a tampered signature gave %q, want a failure naming the signature", result)
+	}
+}
+
+// auditInBrowser runs the auditors' full verification from the page and
+// waits for the page's script to report it intact.
+func auditInBrowser(t *testing.T, ctx context.Context, base string) {
+	loginAs(t, ctx, base, "auditor")
+	browse(t, ctx, "full verification",
+		chromedp.Navigate(base+"/audit"),
+		chromedp.Click("#start-verify"),
+		chromedp.WaitVisible("#job-status .green"))
+	if got := textOf(t, ctx, "#job-result"); !strings.Contains(got, "qingdan.local/ledger") {
+		t.Errorf("verification result %q, want the ledger's summary", got)
+	}
+	logout(t, ctx, base)
 }
 
 func switchToEnglish(t *testing.T, ctx context.Context, base string) {

@@ -94,12 +94,16 @@
   }
 
   async function checkSignature(cp, vkey) {
-    var parts = vkey.split("+");
-    if (parts.length !== 3) { throw new Error("bad verifier key"); }
-    var name = parts[0], keyBytes = b64(parts[2]);
+    // name+hash+key: the name has no "+", the hash is 8 hex digits, and
+    // the key's base64 may itself contain "+".
+    var i = vkey.indexOf("+"), j = vkey.indexOf("+", i + 1);
+    if (i <= 0 || j !== i + 9) { throw new Error("bad verifier key"); }
+    var name = vkey.slice(0, i), keyBytes = b64(vkey.slice(j + 1));
     if (keyBytes[0] !== 1 || keyBytes.length !== 33) { throw new Error("not an Ed25519 key"); }
     var pub = keyBytes.slice(1);
     var khash = (await sha256(concat(enc.encode(name + "\n"), keyBytes))).slice(0, 4);
+    var khex = Array.prototype.map.call(khash, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+    if (khex !== vkey.slice(i + 1, j)) { throw new Error("the verifier key's hash does not match its key"); }
     var sig = null;
     cp.sigs.forEach(function (l) {
       var rest = l.slice(2), sp = rest.lastIndexOf(" ");
@@ -107,14 +111,15 @@
       if (who === name && equal(raw.slice(0, 4), khash)) { sig = raw.slice(4); }
     });
     if (!sig) { return { ok: false, detail: "no signature by " + name }; }
-    var key;
-    try {
-      key = await crypto.subtle.importKey("raw", pub, { name: "Ed25519" }, false, ["verify"]);
-    } catch (e) {
-      return { ok: null, detail: msg("noed") };
+    var text = enc.encode(cp.text);
+    if (location.hash !== "#ed25519-js") {
+      try {
+        var key = await crypto.subtle.importKey("raw", pub, { name: "Ed25519" }, false, ["verify"]);
+        return { ok: await crypto.subtle.verify({ name: "Ed25519" }, key, sig, text), detail: name + " · WebCrypto Ed25519" };
+      } catch (e) { /* no Ed25519 in this browser's WebCrypto: use the vendored code */ }
     }
-    var ok = await crypto.subtle.verify({ name: "Ed25519" }, key, sig, enc.encode(cp.text));
-    return { ok: ok, detail: name };
+    if (!window.qingdanEd25519) { return { ok: null, detail: msg("noed") }; }
+    return { ok: await window.qingdanEd25519.verify(pub, sig, text), detail: name + " · ed25519.js (RFC 8032)" };
   }
 
   // check verifies a bundle {index, body, receipt, key: {origin, verifier_key}}.
@@ -164,6 +169,7 @@
   }
 
   async function fetchAndCheck() {
+    resultEl.removeAttribute("data-verified");
     var index = box.getAttribute("data-index");
     try {
       var res = await Promise.all([fetchJSON("/api/v1/ledger/entries/" + index), fetchJSON("/api/v1/ledger/key")]);
@@ -178,6 +184,7 @@
   }
 
   async function checkEdited() {
+    resultEl.removeAttribute("data-verified");
     var bundle;
     try { bundle = JSON.parse(input.value); } catch (e) {
       stepsEl.textContent = "";
