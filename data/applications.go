@@ -1,6 +1,7 @@
 package data
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -150,22 +151,54 @@ func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
 	if err := json.Unmarshal(e.Data, &ev); err != nil {
 		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
 	}
-	if err := mustBeInForce(tx, "services", ev.ServiceCode, "service_code"); err != nil {
+	return insertSubmitted(tx, e, &ev, nil)
+}
+
+// insertSubmitted records a submission whose service and power are in
+// force (清单之外不得实施). queryCodeHash is nil on replay: the query code
+// is not in the ledger.
+func insertSubmitted(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
+	if err := serviceInForce(tx, ev.ServiceCode, ev.PowerCode); err != nil {
 		return err
 	}
-	if ev.PowerCode != "" {
-		if err := mustBeInForce(tx, "powers", ev.PowerCode, "power_code"); err != nil {
-			return err // 清单之外不得实施
-		}
-	}
-	err := tx.Exec(`INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
-		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+	err := execSQL(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
+		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index, query_code_hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		ev.Number, ev.ServiceCode, ev.PowerCode, ev.Dept, StateSubmitted, ev.ApplicantType, ev.DisplayName,
-		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index).Error
+		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index, queryCodeHash)
 	if err != nil {
 		return fmt.Errorf("%w: application %s: %v", ErrConflict, ev.Number, err)
 	}
 	return addTimeline(tx, e, ev.Number)
+}
+
+// serviceInForce checks, in one query, that the service and the power it
+// implements (none for a pure public service) are on the lists and in
+// force.
+func serviceInForce(tx *gorm.DB, service, power string) error {
+	var svc, pow sql.NullString
+	err := queryRowSQL(tx, `SELECT (SELECT status FROM services WHERE code = ?), (SELECT status FROM powers WHERE code = ?)`,
+		service, power).Scan(&svc, &pow)
+	if err != nil {
+		return err
+	}
+	if err := inForce(svc, service, "service_code"); err != nil {
+		return err
+	}
+	if power == "" {
+		return nil
+	}
+	return inForce(pow, power, "power_code")
+}
+
+func inForce(status sql.NullString, code, field string) error {
+	switch {
+	case !status.Valid:
+		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+	case status.String != StatusInForce:
+		return fmt.Errorf("%w: %s: %q is repealed", ErrNotInForce, field, code)
+	}
+	return nil
 }
 
 // applyAction checks the transition and changes app. The clock's dates
@@ -281,15 +314,24 @@ func applicationRow(tx *gorm.DB, number string) (*Application, error) {
 
 // applicationRows reads every application matching where, in one query.
 func applicationRows(tx *gorm.DB, where string, args ...any) ([]*Application, error) {
-	var rows []appRow
-	if err := tx.Raw(`SELECT `+appColumns+` FROM applications `+where, args...).Scan(&rows).Error; err != nil {
+	rows, err := tx.Raw(`SELECT `+appColumns+` FROM applications `+where, args...).Rows()
+	if err != nil {
 		return nil, err
 	}
-	apps := make([]*Application, len(rows))
-	for i, r := range rows {
-		apps[i] = r.application()
+	defer rows.Close()
+	var apps []*Application
+	for rows.Next() {
+		var r appRow
+		// In appColumns' order; scanned by hand, as GORM's reflection cost
+		// more than the query on the officials' busiest path.
+		if err := rows.Scan(&r.Number, &r.ServiceCode, &r.PowerCode, &r.Dept, &r.State, &r.Outcome, &r.ApplicantType,
+			&r.ApplicantDisplay, &r.SubmittedAt, &r.AcceptedOn, &r.ClosedOn, &r.PausedSince, &r.Pauses, &r.ReviewedBy,
+			&r.DecidedBy, &r.LegalLimit, &r.PromisedLimit, &r.ExtensionDays, &r.LedgerIndex); err != nil {
+			return nil, err
+		}
+		apps = append(apps, r.application())
 	}
-	return apps, nil
+	return apps, rows.Err()
 }
 
 func (r appRow) application() *Application {
@@ -304,10 +346,10 @@ func (r appRow) application() *Application {
 
 func saveApplication(tx *gorm.DB, app *Application, index int64) error {
 	pauses, _ := json.Marshal(nonNilPauses(app.Pauses))
-	return tx.Exec(`UPDATE applications SET state = ?, outcome = ?, accepted_on = ?, closed_on = ?, extension_days = ?,
+	return execSQL(tx, `UPDATE applications SET state = ?, outcome = ?, accepted_on = ?, closed_on = ?, extension_days = ?,
 		paused_since = ?, pauses = ?, reviewed_by = ?, decided_by = ?, ledger_index = ? WHERE number = ?`,
 		app.State, app.Outcome, app.AcceptedOn, app.ClosedOn, app.ExtensionDays, app.PausedSince, string(pauses),
-		app.ReviewedBy, app.DecidedBy, index, app.Number).Error
+		app.ReviewedBy, app.DecidedBy, index, app.Number)
 }
 
 func nonNilPauses(p []Pause) []Pause {
@@ -318,6 +360,6 @@ func nonNilPauses(p []Pause) []Pause {
 }
 
 func addTimeline(tx *gorm.DB, e *ledger.Entry, number string) error {
-	return tx.Exec(`INSERT INTO application_events (ledger_index, number, type, time, actor, detail) VALUES (?,?,?,?,?,?)`,
-		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor, string(e.Data)).Error
+	return execSQL(tx, `INSERT INTO application_events (ledger_index, number, type, time, actor, detail) VALUES (?,?,?,?,?,?)`,
+		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor, string(e.Data))
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -27,6 +29,8 @@ type Approvals struct {
 	log      *ledger.Log
 	calendar func() *workday.Calendar
 	now      func() time.Time
+	// termsCache keeps cachedTerms by table and code.
+	termsCache sync.Map
 }
 
 // NewApprovals returns the approvals service; calendar returns the
@@ -74,6 +78,10 @@ func (a *Approvals) Submit(ctx context.Context, req SubmitRequest) (*Submitted, 
 			ev.Number = a.newNumber() // the number was taken
 			continue
 		}
+		if errors.Is(err, ErrNotInForce) { // repealed since the terms were read
+			a.termsCache.Delete("services\x00" + ev.ServiceCode)
+			a.termsCache.Delete("powers\x00" + ev.PowerCode)
+		}
 		return sub, err
 	}
 }
@@ -87,10 +95,9 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application.submitted", Actor: "public", Dept: ev.Dept, Data: ev,
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
-			if err := Project(ctx, g, e); err != nil {
-				return err
-			}
-			if err := g.Exec(`UPDATE applications SET query_code_hash = ? WHERE number = ?`, applicant.HashQueryCode(code), ev.Number).Error; err != nil {
+			// What Project does for this entry, without decoding the event
+			// again, and with the query code's hash beside it.
+			if err := insertSubmitted(g, e, ev, applicant.HashQueryCode(code)); err != nil {
 				return err
 			}
 			for _, m := range req.Materials {
@@ -99,7 +106,7 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 					return err
 				}
 			}
-			return g.Exec(`INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal)).Error
+			return execSQL(g, `INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal))
 		}})
 	if err != nil {
 		return nil, err
@@ -118,36 +125,98 @@ func prefixed(prefix string, m map[string]string) map[string]string {
 // submittedEvent builds the ledger data of a submission from the service
 // and the power it implements.
 func (a *Approvals) submittedEvent(ctx context.Context, req SubmitRequest) (*SubmittedEvent, error) {
-	var svc ServiceItem
-	if err := a.itemInForce(ctx, "services", req.ServiceCode, "service_code", &svc); err != nil {
+	svc, err := a.terms(ctx, "services", req.ServiceCode, "service_code")
+	if err != nil {
 		return nil, err
 	}
 	legal, promised := svc.LegalLimit, svc.PromisedLimit
 	if svc.PowerCode != "" {
-		var p PowerItem
-		if err := a.itemInForce(ctx, "powers", svc.PowerCode, "power_code", &p); err != nil {
+		p, err := a.terms(ctx, "powers", svc.PowerCode, "power_code")
+		if err != nil {
 			return nil, err
 		}
 		legal, promised = p.LegalLimit, p.PromisedLimit
 	}
-	return &SubmittedEvent{Number: a.newNumber(), ServiceCode: svc.Code, PowerCode: svc.PowerCode, Dept: svc.Dept,
+	return &SubmittedEvent{Number: a.newNumber(), ServiceCode: req.ServiceCode, PowerCode: svc.PowerCode, Dept: svc.Dept,
 		ApplicantType: req.Applicant.Type, DisplayName: applicant.MaskName(req.Applicant.Type, req.Applicant.Name),
 		LegalLimit: legal, PromisedLimit: promised}, nil
 }
 
-func (a *Approvals) itemInForce(ctx context.Context, table, code, field string, v any) error {
-	var r struct{ Status, Item string }
-	res := a.db.Reader.WithContext(ctx).Raw(`SELECT status, item FROM `+table+` WHERE code = ?`, code).Scan(&r)
-	if res.Error != nil {
-		return res.Error
+// itemTerms is what a submission takes from a service or power item.
+type itemTerms struct {
+	Dept          string `json:"dept"`
+	PowerCode     string `json:"power_code"`
+	LegalLimit    int    `json:"legal_limit"`
+	PromisedLimit int    `json:"promised_limit"`
+}
+
+// termsTTL is how long submissions rely on terms read earlier: within it
+// the public form takes the service's and the power's terms from memory
+// instead of reading the database for each submission. The append checks
+// again, inside its transaction, that both are in force (清单之外不得实施),
+// so a repeal takes effect at once; an amendment of time limits reaches new
+// submissions within termsTTL.
+const termsTTL = time.Second
+
+type cachedTerms struct {
+	terms   itemTerms
+	version int
+	read    time.Time
+}
+
+// terms returns the terms of the item code in table (services or powers)
+// if it is in force. An item's terms change only with its version, so
+// they are parsed from the stored item once per version.
+func (a *Approvals) terms(ctx context.Context, table, code, field string) (itemTerms, error) {
+	key := table + "\x00" + code
+	cached, _ := a.termsCache.Load(key)
+	c, ok := cached.(cachedTerms)
+	if ok && time.Since(c.read) < termsTTL {
+		return c.terms, nil
 	}
-	if res.RowsAffected == 0 {
-		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+	r, err := a.itemState(ctx, table, code, field, "")
+	if err != nil {
+		a.termsCache.Delete(key)
+		return itemTerms{}, err
 	}
-	if r.Status != StatusInForce {
-		return fmt.Errorf("%w: %s %q is repealed (清单之外不得实施)", ErrNotInForce, field, code)
+	if !ok || c.version != r.Version {
+		if r, err = a.itemState(ctx, table, code, field, ", item"); err != nil {
+			return itemTerms{}, err
+		}
+		c = cachedTerms{version: r.Version}
+		if err := json.Unmarshal([]byte(r.Item), &c.terms); err != nil {
+			return itemTerms{}, fmt.Errorf("data: %s %s: %w", table, code, err)
+		}
 	}
-	return json.Unmarshal([]byte(r.Item), v)
+	c.read = time.Now()
+	a.termsCache.Store(key, c)
+	return c.terms, nil
+}
+
+type itemState struct {
+	Status  string
+	Version int
+	Item    string
+}
+
+// itemState reads an item's status and version (and the columns in
+// extra) and fails unless it is on the list and in force.
+func (a *Approvals) itemState(ctx context.Context, table, code, field, extra string) (itemState, error) {
+	var r itemState
+	dest := []any{&r.Status, &r.Version}
+	if extra != "" {
+		dest = append(dest, &r.Item)
+	}
+	err := a.db.Reader.WithContext(ctx).Raw(`SELECT status, version`+extra+` FROM `+table+` WHERE code = ?`, code).Row().Scan(dest...)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return r, &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+	case err != nil:
+		return r, err
+	case r.Status != StatusInForce:
+		return r, fmt.Errorf("%w: %s %q is repealed (清单之外不得实施)", ErrNotInForce, field, code)
+	}
+	return r, nil
 }
 
 // newNumber is an application number: "QD", the China date and time to

@@ -117,19 +117,23 @@ var stageNames = map[string]string{
 }
 
 func (a *Approvals) timeline(ctx context.Context, number string) ([]TimelineStep, error) {
-	var rows []struct {
-		LedgerIndex int64
-		Type, Time  string
-		Actor       string
+	rows, err := a.db.Reader.WithContext(ctx).Raw(`SELECT ledger_index, type, time, actor FROM application_events
+		WHERE number = ? ORDER BY ledger_index`, number).Rows()
+	if err != nil {
+		return nil, err
 	}
-	err := a.db.Reader.WithContext(ctx).Raw(`SELECT ledger_index, type, time, actor FROM application_events
-		WHERE number = ? ORDER BY ledger_index`, number).Scan(&rows).Error
-	out := make([]TimelineStep, len(rows))
-	for i, r := range rows {
-		stage := strings.TrimPrefix(r.Type, "application.")
-		out[i] = TimelineStep{Stage: stageNames[stage], Time: r.Time, Actor: maskActor(stage, r.Actor), LedgerIndex: r.LedgerIndex}
+	defer rows.Close()
+	out := []TimelineStep{}
+	for rows.Next() {
+		var index int64
+		var typ, at, actor string
+		if err := rows.Scan(&index, &typ, &at, &actor); err != nil {
+			return nil, err
+		}
+		stage := strings.TrimPrefix(typ, "application.")
+		out = append(out, TimelineStep{Stage: stageNames[stage], Time: at, Actor: maskActor(stage, actor), LedgerIndex: index})
 	}
-	return out, err
+	return out, rows.Err()
 }
 
 // maskActor shows who acted by role, never by name: the applicant, a

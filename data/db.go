@@ -79,10 +79,10 @@ var registerOnce sync.Once
 
 func registerDrivers() {
 	registerOnce.Do(func() {
-		sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragmas(
+		sql.Register(writerDriver, cachingDriver{&sqlite3.SQLiteDriver{ConnectHook: pragmas(
 			"PRAGMA cache_size = -65536", "PRAGMA wal_autocheckpoint = 0", "PRAGMA temp_store = MEMORY",
-			"PRAGMA journal_size_limit = 67108864")})
-		sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -32768")})
+			"PRAGMA journal_size_limit = 67108864")}})
+		sql.Register(readerDriver, cachingDriver{&sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -32768")}})
 	})
 }
 
@@ -307,4 +307,45 @@ func (db *DB) SchemaCurrent(ctx context.Context) error {
 		return fmt.Errorf("data: schema has %d of %d migrations", n, len(ms))
 	}
 	return nil
+}
+
+// execSQL runs one plain statement (? placeholders, no GORM clauses) in
+// the transaction or database under g. On SQLite it goes straight to
+// database/sql: GORM's statement building cost about as much as SQLite
+// itself for the projections' small statements, which run one after
+// another on the single writer. Other dialects go through GORM, which
+// rewrites the placeholders.
+func execSQL(g *gorm.DB, query string, args ...any) error {
+	if c, ok := sqlConn(g); ok {
+		_, err := c.ExecContext(g.Statement.Context, query, args...)
+		return err
+	}
+	return g.Exec(query, args...).Error
+}
+
+// queryRowSQL is execSQL for a query of one row.
+func queryRowSQL(g *gorm.DB, query string, args ...any) *sql.Row {
+	if c, ok := sqlConn(g); ok {
+		return c.QueryRowContext(g.Statement.Context, query, args...)
+	}
+	return g.Raw(query, args...).Row()
+}
+
+type sqlConnPool interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sqlConn returns the database/sql handle under g when g is SQLite.
+func sqlConn(g *gorm.DB) (sqlConnPool, bool) {
+	if g.Dialector.Name() != "sqlite" {
+		return nil, false
+	}
+	switch c := g.Statement.ConnPool.(type) {
+	case *sql.Tx:
+		return c, true
+	case *sql.DB:
+		return c, true
+	}
+	return nil, false
 }

@@ -2,7 +2,9 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -99,15 +101,16 @@ type row struct {
 }
 
 func currentRow(tx *gorm.DB, table, code string) (row, error) {
-	var r struct {
-		Status  string
-		Version int
+	var r row
+	err := queryRowSQL(tx, `SELECT status, version FROM `+table+` WHERE code = ?`, code).Scan(&r.status, &r.version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return row{}, nil
+	case err != nil:
+		return row{}, err
 	}
-	res := tx.Raw(`SELECT status, version FROM `+table+` WHERE code = ?`, code).Scan(&r)
-	if res.Error != nil {
-		return row{}, res.Error
-	}
-	return row{exists: res.RowsAffected > 0, status: r.Status, version: r.Version}, nil
+	r.exists = true
+	return r, nil
 }
 
 // nextStatus applies the lifecycle: publish a new item at version 1; amend

@@ -25,8 +25,23 @@ type Config struct {
 	// Logger receives operational messages (default slog.Default()).
 	Logger *slog.Logger
 	// OnBatch, if set, is told the size and duration of each committed batch
-	// (for metrics).
+	// (for benchmarks).
 	OnBatch func(entries int, took time.Duration)
+	// Observer, if set, is told of every append and every committed batch
+	// (for metrics; the ledger itself knows nothing of how they are kept).
+	Observer Observer
+}
+
+// Observer watches a Log at work. Its methods are called from the
+// appender goroutine and from callers of Append, so they must be safe for
+// concurrent use and quick: they are on the write path.
+type Observer interface {
+	// Appended is told, once per Append call that reached the queue, how
+	// long the caller waited for its answer and whether it failed.
+	Appended(took time.Duration, err error)
+	// Committed is told of each committed batch: how many entries it
+	// held, the tree size after it, and how long its transaction took.
+	Committed(entries int, treeSize int64, took time.Duration)
 }
 
 // Event is what a caller asks to append.
@@ -172,11 +187,15 @@ func (l *Log) Append(ctx context.Context, ev Event) (*Appended, error) {
 	if len(data) > MaxEntrySize {
 		return nil, fmt.Errorf("%w: data of %d bytes", ErrTooLarge, len(data))
 	}
+	start := time.Now()
 	r := &request{ctx: ctx, ev: ev, data: data, result: make(chan result, 1)}
 	if err := l.enqueue(ctx, r); err != nil {
 		return nil, err
 	}
 	res := <-r.result
+	if l.cfg.Observer != nil {
+		l.cfg.Observer.Appended(time.Since(start), res.err)
+	}
 	return res.app, res.err
 }
 
@@ -265,6 +284,9 @@ func (l *Log) commit(batch []*request) {
 	}
 	if l.cfg.OnBatch != nil {
 		l.cfg.OnBatch(len(b.accepted), time.Since(start))
+	}
+	if l.cfg.Observer != nil && len(b.accepted) > 0 {
+		l.cfg.Observer.Committed(len(b.accepted), b.size, time.Since(start))
 	}
 	l.remember(b)
 	l.answering.Add(1)

@@ -139,3 +139,58 @@ func runEnforce(b *testing.B, e *Enforcer, reqs []request) {
 	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
 	b.ReportMetric(float64(allowed)/float64(b.N), "allowed-ratio")
 }
+
+// BenchmarkEnforceFirstCheck measures checks that are each the first of
+// their (user, department, object, action) — never answered from the
+// per-user cache — with 10,000 users in 50 departments; "casbin" asks
+// Casbin's matcher directly every time, with no cache at all.
+func BenchmarkEnforceFirstCheck(b *testing.B) {
+	e, users := benchEnforcer(b, 10000, 50)
+	perms := allPermissions()
+	slices.SortFunc(perms, func(a, b Permission) int { return strings.Compare(a.Obj+a.Act, b.Obj+b.Act) })
+	rng := rand.New(rand.NewPCG(3, 4))
+	distinct := func(n int) []request {
+		seen := make(map[request]bool, n)
+		reqs := make([]request, 0, n)
+		for len(reqs) < n {
+			u := users[rng.IntN(len(users))]
+			dept := u.dept
+			if rng.IntN(2) == 1 {
+				dept = fmt.Sprintf("dept%02d", rng.IntN(50))
+			}
+			p := perms[rng.IntN(len(perms))]
+			r := request{u.name, dept, p.Obj, p.Act}
+			if !seen[r] {
+				seen[r] = true
+				reqs = append(reqs, r)
+			}
+		}
+		return reqs
+	}
+	b.Run("allowed", func(b *testing.B) {
+		if b.N > maxDecisions {
+			b.Fatalf("b.N %d > %d: the per-user cache would start afresh and hide nothing, but keep runs comparable", b.N, maxDecisions)
+		}
+		reqs := distinct(b.N)
+		e.cache.invalidate()
+		runEnforce(b, e, reqs)
+	})
+	b.Run("casbin", func(b *testing.B) {
+		reqs := distinct(min(b.N, 1<<16))
+		lat := make([]time.Duration, b.N)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			r := reqs[i%len(reqs)]
+			start := time.Now()
+			if _, err := e.se.Enforce(r.user, r.dept, r.obj, r.act); err != nil {
+				b.Fatal(err)
+			}
+			lat[i] = time.Since(start)
+		}
+		b.StopTimer()
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+	})
+}

@@ -10,6 +10,10 @@ type decisions struct {
 	mu  sync.RWMutex
 	gen uint64
 	m   map[string]bool
+	// classes holds answers by role class (see Enforcer.roleClass): users
+	// holding the same roles share them, so the first check of a new user
+	// rarely reaches Casbin's matcher.
+	classes map[string]bool
 }
 
 // maxDecisions bounds the cache; when full it starts afresh.
@@ -27,9 +31,21 @@ func (d *decisions) get(key string) (ok, found bool, gen uint64) {
 	return ok, found, d.gen
 }
 
-// put stores an answer computed at generation gen, unless the policy has
-// changed since.
-func (d *decisions) put(key string, ok bool, gen uint64) {
+// getClass returns a cached answer for a role class at generation gen.
+func (d *decisions) getClass(class string, gen uint64) (ok, found bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if gen != d.gen {
+		return false, false
+	}
+	ok, found = d.classes[class]
+	return ok, found
+}
+
+// put stores an answer computed at generation gen, under the user's key
+// and, when class is not empty, under the role class, unless the policy
+// has changed since.
+func (d *decisions) put(key, class string, ok bool, gen uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if gen != d.gen {
@@ -39,6 +55,13 @@ func (d *decisions) put(key string, ok bool, gen uint64) {
 		d.m = make(map[string]bool)
 	}
 	d.m[key] = ok
+	if class == "" {
+		return
+	}
+	if d.classes == nil || len(d.classes) >= maxDecisions {
+		d.classes = make(map[string]bool)
+	}
+	d.classes[class] = ok
 }
 
 // invalidate forgets every answer.
@@ -47,4 +70,5 @@ func (d *decisions) invalidate() {
 	defer d.mu.Unlock()
 	d.gen++
 	d.m = nil
+	d.classes = nil
 }

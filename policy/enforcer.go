@@ -120,12 +120,31 @@ func (e *Enforcer) Allowed(user, dept, obj, act string) (bool, error) {
 	if found {
 		return ok, nil
 	}
+	class := e.roleClass(user, dept) + "\x00" + obj + "\x00" + act
+	if ok, found := e.cache.getClass(class, gen); found {
+		e.cache.put(key, "", ok, gen)
+		return ok, nil
+	}
 	ok, err := e.se.Enforce(user, dept, obj, act)
 	if err != nil {
 		return false, fmt.Errorf("policy: enforce: %w", err)
 	}
-	e.cache.put(key, ok, gen)
+	e.cache.put(key, class, ok, gen)
 	return ok, nil
+}
+
+// roleClass names the roles user holds directly in dept and in "*". With
+// this model the answer to a check depends on the user only through them
+// (policies attach permissions to roles, and roles are never granted to
+// roles), so two users of one class share every answer. Casbin's matcher
+// answers the first check of each class; TestRoleClassAnswersEqualCasbin
+// compares the two over every user, department and permission.
+func (e *Enforcer) roleClass(user, dept string) string {
+	in := e.se.GetRolesForUserInDomain(user, dept)
+	all := e.se.GetRolesForUserInDomain(user, AllDepartments)
+	slices.Sort(in)
+	slices.Sort(all)
+	return strings.Join(in, ",") + "|" + strings.Join(all, ",")
 }
 
 // Grant gives user role in dept, persisting it. It applies CheckAssignment

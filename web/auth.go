@@ -67,7 +67,11 @@ func (s *Server) authenticate(c *fiber.Ctx) (string, error) {
 	}
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		want, _ := sess.Get("csrf").(string)
-		if want == "" || subtle.ConstantTimeCompare([]byte(c.Get("X-CSRF-Token")), []byte(want)) != 1 {
+		got := c.Get("X-CSRF-Token")
+		if got == "" { // a page's form carries it as a hidden field
+			got = c.FormValue("csrf_token")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return "", errBadCSRF
 		}
 	}
@@ -212,21 +216,28 @@ func (s *Server) dummyHash() string {
 
 // startSession issues a new session id (no fixation) with a CSRF token.
 func (s *Server) startSession(c *fiber.Ctx, user string) error {
-	sess, err := s.sessions.Get(c)
+	csrf, err := s.newSession(c, user)
 	if err != nil {
 		return err
 	}
+	return c.JSON(fiber.Map{"username": user, "csrf_token": csrf})
+}
+
+// newSession regenerates the session id and stores the user and a fresh
+// CSRF token, which it returns.
+func (s *Server) newSession(c *fiber.Ctx, user string) (string, error) {
+	sess, err := s.sessions.Get(c)
+	if err != nil {
+		return "", err
+	}
 	if err := sess.Regenerate(); err != nil {
-		return err
+		return "", err
 	}
 	csrf := randomToken("")
 	sess.Set("user", user)
 	sess.Set("since", time.Now().Unix())
 	sess.Set("csrf", csrf)
-	if err := sess.Save(); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"username": user, "csrf_token": csrf})
+	return csrf, sess.Save()
 }
 
 // logout serves POST /api/v1/logout.

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"errors"
+	"strconv"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/sync/singleflight"
 )
 
 // listCache keeps the bodies of successful list and item responses for as
@@ -14,7 +17,15 @@ import (
 type listCache struct {
 	mu      sync.RWMutex
 	entries map[string]cachedBody
+	// flight makes concurrent misses of one key and version wait for one
+	// computation: after a list change a busy portal would otherwise
+	// compute the same search once per waiting connection.
+	flight singleflight.Group
 }
+
+// errUncacheable: the first request's answer was not a 200 (e.g. 404); the
+// requests that waited for it compute their own.
+var errUncacheable = errors.New("web: answer not cacheable")
 
 type cachedBody struct {
 	version int64
@@ -52,12 +63,28 @@ func (s *Server) cached(h fiber.Handler) fiber.Handler {
 			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 			return c.Send(body)
 		}
-		if err := h(c); err != nil {
+		leader := false
+		body, err, _ := s.cache.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
+			leader = true
+			if err := h(c); err != nil {
+				return nil, err
+			}
+			if c.Response().StatusCode() != fiber.StatusOK {
+				return nil, errUncacheable
+			}
+			body := append([]byte(nil), c.Response().Body()...)
+			s.cache.put(key, version, body)
+			return body, nil
+		})
+		switch {
+		case leader && errors.Is(err, errUncacheable):
+			return nil // its own answer is already in c
+		case leader:
 			return err
+		case err != nil:
+			return h(c) // the first request failed: answer this one afresh
 		}
-		if c.Response().StatusCode() == fiber.StatusOK {
-			s.cache.put(key, version, append([]byte(nil), c.Response().Body()...))
-		}
-		return nil
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+		return c.Send(body.([]byte))
 	}
 }

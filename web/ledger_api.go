@@ -30,9 +30,13 @@ func (s *Server) checkpoint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	note, err := s.withCosignatures(c.UserContext(), sc.Note, sc.Size)
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.Send(sc.Note)
+	return c.Send(note)
 }
 
 func (s *Server) ledgerKey(c *fiber.Ctx) error {

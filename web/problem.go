@@ -64,6 +64,12 @@ func statusOf(err error) (int, bool) {
 // internal errors are logged and never shown.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, show := statusOf(err)
+	if !show {
+		s.cfg.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if isPageRequest(c) {
+		return s.errorPage(c, status, map[bool]string{true: err.Error()}[show])
+	}
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
 	var ve *data.ValidationError
 	if errors.As(err, &ve) {
@@ -72,7 +78,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if show {
 		p.Detail = err.Error()
 	} else {
-		s.cfg.Logger.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		p.Detail = "internal error; it has been logged"
 	}
 	c.Set(fiber.HeaderContentType, "application/problem+json")

@@ -30,6 +30,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/ledger/proof/inclusion", public, s.inclusionProof},
 		{"GET", "/api/v1/ledger/proof/consistency", public, s.consistencyProof},
 
+		// Auditors' toolkit (issue 7): C2SP tlog-tiles beside /checkpoint,
+		// witness cosignatures, and the role policy in force to compare
+		// with a replay of the ledger.
+		{"GET", "/tile/*", public, s.tile},
+		{"POST", "/api/v1/ledger/cosignatures", public, s.submitCosignature},
+		{"GET", "/api/v1/ledger/checkpoint/cosigned", public, s.cosignedCheckpoint},
+		{"GET", "/api/v1/roles", public, s.roleGrants},
+
 		{"GET", "/api/v1/departments", public, s.cached(s.listHandler(data.KindDepartment))},
 		{"GET", "/api/v1/departments/:code", public, s.cached(s.itemHandler(data.KindDepartment))},
 		{"GET", "/api/v1/powers", public, s.cached(s.listHandler(data.KindPower))},
@@ -70,6 +78,62 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.act(data.ActionResume)},
 		{"POST", "/api/v1/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.act(data.ActionExtend)},
 
+		// Pages (issue 6): the public portal, then the staff pages.
+		{"GET", "/static/*", public, s.staticFile},
+		{"GET", "/", public, s.homePage},
+		{"GET", "/powers", public, s.powersPage},
+		{"GET", "/powers/:code", public, s.powerPage},
+		{"GET", "/responsibilities", public, s.responsibilitiesPage},
+		{"GET", "/departments", public, s.departmentsPage},
+		{"GET", "/departments/:code", public, s.departmentPage},
+		{"GET", "/services", public, s.servicesPage},
+		{"GET", "/services/:code", public, s.servicePage},
+		{"GET", "/apply/:service", public, s.applyPage},
+		{"POST", "/apply/:service", public, s.applySubmit},
+		{"GET", "/progress", public, s.progressPage},
+		{"POST", "/progress", public, s.progressSubmit},
+		{"GET", "/ledger", public, s.ledgerPage},
+		{"GET", "/ledger/:index", public, s.entryPage},
+		{"GET", "/stats", public, s.statsPage},
+		{"GET", "/open-data", public, s.openDataPage},
+		{"GET", "/open-data/api", public, s.apiPage},
+		{"GET", "/api/openapi.json", public, s.openAPI},
+		{"GET", "/login", public, s.loginPage},
+		{"POST", "/login", public, s.loginSubmit},
+		{"POST", "/logout", loggedIn, s.logoutSubmit},
+		{"GET", "/work", perm(policy.ObjApplication, policy.ActRead, workDept), s.workPage},
+		{"GET", "/work/applications/:number", perm(policy.ObjApplication, policy.ActRead, deptOfApplication), s.workApplicationPage},
+		{"POST", "/work/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.workAct(data.ActionAccept)},
+		{"POST", "/work/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.workAct(data.ActionRefuse)},
+		{"POST", "/work/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.workAct(data.ActionReview)},
+		{"POST", "/work/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.workAct(data.ActionDecide)},
+		{"POST", "/work/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.workAct(data.ActionDeliver)},
+		{"POST", "/work/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.workAct(data.ActionPause)},
+		{"POST", "/work/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.workAct(data.ActionResume)},
+		{"POST", "/work/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.workAct(data.ActionExtend)},
+		{"GET", "/edit", perm(policy.ObjPower, policy.ActAmend, editorDept), s.editPage},
+		{"GET", "/edit/powers/new", perm(policy.ObjPower, policy.ActPublish, editorDept), s.editNewPage("powers")},
+		{"POST", "/edit/powers/new", perm(policy.ObjPower, policy.ActPublish, deptInForm), s.editNewSubmit("powers")},
+		{"GET", "/edit/powers/:code", perm(policy.ObjPower, policy.ActAmend, deptOfItem(data.KindPower)), s.editItemPage("powers")},
+		{"POST", "/edit/powers/:code", perm(policy.ObjPower, policy.ActAmend, deptOfItem(data.KindPower)), s.editItemSubmit("powers")},
+		{"POST", "/edit/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(data.KindPower)), s.editRepeal("powers")},
+		{"GET", "/edit/services/new", perm(policy.ObjService, policy.ActPublish, editorDept), s.editNewPage("services")},
+		{"POST", "/edit/services/new", perm(policy.ObjService, policy.ActPublish, deptInForm), s.editNewSubmit("services")},
+		{"GET", "/edit/services/:code", perm(policy.ObjService, policy.ActAmend, deptOfItem(data.KindService)), s.editItemPage("services")},
+		{"POST", "/edit/services/:code", perm(policy.ObjService, policy.ActAmend, deptOfItem(data.KindService)), s.editItemSubmit("services")},
+		{"POST", "/edit/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(data.KindService)), s.editRepeal("services")},
+		{"GET", "/audit", perm(policy.ObjSecurityLog, policy.ActRead, allDepts), s.auditPage},
+		{"POST", "/audit/verify", perm(policy.ObjLedger, policy.ActVerify, allDepts), s.auditVerify},
+		{"GET", "/audit/verify", perm(policy.ObjLedger, policy.ActVerify, allDepts), s.auditVerifyStatus},
+		{"GET", "/audit/export", perm(policy.ObjSecurityLog, policy.ActRead, allDepts), s.auditExport},
+		{"GET", "/admin", loggedIn, s.adminPage}, // the page shows each administrator only their own forms
+		{"POST", "/admin/users", perm(policy.ObjUser, policy.ActCreate, allDepts), s.adminCreateUser},
+		{"POST", "/admin/users/:username/disable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.adminUserStatus(false)},
+		{"POST", "/admin/users/:username/enable", perm(policy.ObjUser, policy.ActDisable, allDepts), s.adminUserStatus(true)},
+		{"POST", "/admin/roles/grant", perm(policy.ObjRole, policy.ActGrant, allDepts), s.adminRole(true)},
+		{"POST", "/admin/roles/revoke", perm(policy.ObjRole, policy.ActRevoke, allDepts), s.adminRole(false)},
+		// End of pages (issue 6).
+
 		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(data.KindDepartment)},
 		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(data.KindDepartment)},
 		{"POST", "/api/v1/departments/:code/repeal", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.repealHandler(data.KindDepartment)},
@@ -85,11 +149,30 @@ func (s *Server) routeTable() []route {
 	}
 }
 
+// operatorRouteTable is served on the operator's own listener
+// (serve --metrics-addr), never on the public one. /metrics is restricted
+// by where it listens, not by a login: Prometheus scrapes without
+// credentials, and the operator binds the listener to loopback or an
+// internal network. It shows no personal data, but it does show internal
+// timings, traffic by route and the process's memory, which the public
+// need not see, and scraping it must not be a load anyone on the internet
+// can put on the server. On the public listener /metrics is 404.
+func (s *Server) operatorRouteTable() []route {
+	if s.cfg.Metrics == nil {
+		return nil
+	}
+	return []route{
+		{"GET", "/metrics", public, s.metricsHandler()},
+	}
+}
+
 // rateLimited are the public routes that write or look up by a secret,
 // limited per client address (--rate-limit).
 var rateLimited = map[string]bool{
 	"POST /api/v1/applications": true, "GET /api/v1/applications/:number": true, "POST /api/v1/materials": true,
 	"POST /api/v1/applications/:number/withdraw": true, "POST /api/v1/login": true,
+	// issue 7: witnesses' cosignatures; issue 6: the pages' forms
+	"POST /api/v1/ledger/cosignatures": true, "POST /login": true, "POST /apply/:service": true, "POST /progress": true,
 }
 
 func (s *Server) routes() {
@@ -100,7 +183,9 @@ func (s *Server) routes() {
 				return fiber.NewError(fiber.StatusTooManyRequests, "too many requests from this address; try again in a minute")
 			}})
 	}
+	s.patterns = map[string]bool{}
 	for _, r := range s.routeTable() {
+		s.patterns[r.method+" "+r.path] = true
 		handlers := []fiber.Handler{}
 		if limit != nil && rateLimited[r.method+" "+r.path] {
 			handlers = append(handlers, limit)
@@ -110,5 +195,8 @@ func (s *Server) routes() {
 		}
 		s.app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}
-	s.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	s.app.Use(func(c *fiber.Ctx) error {
+		c.Locals(unmatchedPath, true)
+		return fiber.ErrNotFound
+	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/ledger"
+	"qingdan/ledger/witness"
 )
 
 // Config is what the web layer needs; cmd builds it.
@@ -41,6 +42,9 @@ type Config struct {
 	// Ready reports whether the service can take traffic (database
 	// reachable, schema current, key loaded); nil means always ready.
 	Ready func(ctx context.Context) error
+	// Metrics, if set, counts requests and is served by ServeMetrics on
+	// the operator's listener.
+	Metrics *Metrics
 	// Logger receives request errors (default slog.Default()).
 	Logger *slog.Logger
 	// BodyLimit bounds request bodies in bytes (default 16 MiB: a list
@@ -51,15 +55,26 @@ type Config struct {
 	// replica finds them (data.Sessions: the database); nil keeps them in
 	// this process's memory.
 	SessionStorage fiber.Storage
+
+	// Witnesses are the witness keys (C2SP tlog-cosignature/v1) whose
+	// cosignatures on checkpoints the log accepts and serves; Cosignatures
+	// stores them. Without either, cosignatures are refused.
+	Witnesses    []*witness.Verifier
+	Cosignatures *data.Cosignatures
 }
 
 // Server is the HTTP front of qingdan.
 type Server struct {
-	cfg      Config
-	app      *fiber.App
-	cache    listCache
-	sessions *session.Store
-	throttle throttle
+	cfg       Config
+	app       *fiber.App
+	ops       *fiber.App      // the operator's listener (metrics), if started
+	patterns  map[string]bool // "METHOD /path/:param" of every route in the table
+	opsMu     sync.Mutex
+	cache     listCache
+	sessions  *session.Store
+	throttle  throttle
+	verifyJob verifyJob // the auditors' background verification (pages_audit.go)
+	homeCache homeCache // the home page's figures, per lists version (pages_public.go)
 
 	dummyOnce sync.Once
 	dummy     string // a password hash to spend time on for unknown users
@@ -83,7 +98,9 @@ func New(cfg Config) *Server {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
+		Views:                 newViews(),
 	})
+	s.app.Use(s.measure)
 	s.app.Use(recover.New())
 	s.routes()
 	return s
@@ -96,6 +113,37 @@ func (s *Server) App() *fiber.App { return s.app }
 func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
 
 // Shutdown stops accepting connections and waits for those in flight.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.app.ShutdownWithContext(ctx)
+	s.opsMu.Lock()
+	defer s.opsMu.Unlock()
+	if s.ops != nil {
+		err = errors.Join(err, s.ops.ShutdownWithContext(ctx))
+	}
+	return err
+}
+
+// OperatorApp returns the Fiber app of the operator's listener: the
+// routes of operatorRouteTable (for app.Test in tests and ServeMetrics).
+func (s *Server) OperatorApp() *fiber.App {
+	s.opsMu.Lock()
+	defer s.opsMu.Unlock()
+	if s.ops == nil {
+		s.ops = fiber.New(fiber.Config{AppName: "qingdan-operator", DisableStartupMessage: true,
+			ReadTimeout: 15 * time.Second, WriteTimeout: 60 * time.Second, ErrorHandler: s.handleError})
+		for _, r := range s.operatorRouteTable() {
+			handlers := []fiber.Handler{}
+			if g := s.guard(r.access); g != nil {
+				handlers = append(handlers, g)
+			}
+			s.ops.Add(r.method, r.path, append(handlers, r.handler)...)
+		}
+		s.ops.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	}
+	return s.ops
+}
+
+// ServeMetrics serves the operator's routes on addr until Shutdown.
+func (s *Server) ServeMetrics(addr string) error { return s.OperatorApp().Listen(addr) }
 
 var errNotFound = errors.New("not found")

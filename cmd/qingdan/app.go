@@ -13,6 +13,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/ledger"
+	"qingdan/web"
 )
 
 // storage is the opened data folder: database, key and logs.
@@ -47,6 +48,15 @@ type storageConfig struct {
 	secKeyFile string // default <data>/seclog.key
 	origin     string
 	now        func() time.Time // the ledger's clock; nil: time.Now
+	// observe, if set, gives each log ("ledger", "seclog") its observer.
+	observe func(log string) ledger.Observer
+}
+
+func (c storageConfig) observer(log string) ledger.Observer {
+	if c.observe == nil {
+		return nil
+	}
+	return c.observe(log)
 }
 
 // addFlags defines --data, --key, --origin, --db and --seclog-key, shared
@@ -97,7 +107,8 @@ func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*st
 		st.close()
 		return nil, err
 	}
-	st.log, err = ledger.Open(store, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger, Now: c.now})
+	st.log, err = ledger.Open(store, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger, Now: c.now,
+		Observer: c.observer(web.LogLedger)})
 	if err != nil {
 		st.close()
 		return nil, err
@@ -119,7 +130,8 @@ func openSecurityLog(db *data.DB, c storageConfig, logger *slog.Logger) (*ledger
 	if err != nil {
 		return nil, err
 	}
-	return ledger.Open(store, ledger.Config{Origin: origin, Key: key, Logger: logger})
+	return ledger.Open(store, ledger.Config{Origin: origin, Key: key, Logger: logger,
+		Observer: c.observer(web.LogSecurity)})
 }
 
 func (st *storage) close() {

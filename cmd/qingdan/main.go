@@ -41,6 +41,13 @@ func commands() []command {
 		{"user", "add an account: user add --username U --name 名称 --dept D --role R < password", runUser},
 		{"calendar", "record a year of holidays: calendar import FILE", runCalendar},
 		{"erase-applicant", "erase an applicant's personal data: erase-applicant NUMBER", runErase},
+		{"audit", "audit a live service (--url) or a bundle (--bundle) against a pinned key", runAudit},
+		{"export", "write the ledger as a bundle for offline audit: export --data DIR --out FILE", runExport},
+		{"receipt", "verify a receipt offline: receipt verify FILE --key VKEY", runReceipt},
+		{"witness", "cosign consistent checkpoints (witness keygen | witness --url … --log-key … --key … --state …)", runWitness},
+		// operations (issue 8)
+		{"backup", "write a consistent online copy of the database and keys: backup --out FILE", runBackup},
+		{"restore", "restore a backup into a new data folder: restore --in FILE --data DIR", runRestore},
 	}
 }
 

@@ -18,7 +18,7 @@ import (
 	"qingdan/data"
 )
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -49,7 +49,7 @@ func serveFor(t *testing.T, args []string, fn func(base string)) string {
 
 // waitReady waits for the server; seeding the demo (with its past of
 // applications) takes a while, longer under the race detector.
-func waitReady(t *testing.T, base string) {
+func waitReady(t testing.TB, base string) {
 	t.Helper()
 	for i := 0; i < 2400; i++ {
 		if resp, err := http.Get(base + "/readyz"); err == nil {

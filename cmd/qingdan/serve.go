@@ -26,6 +26,8 @@ type serveFlags struct {
 	logFormat     string
 	secureCookies bool
 	rateLimit     int
+	witnessKeys   keyList // issue 7: cosigners whose cosignatures are accepted
+	operations
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -37,14 +39,9 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fs.IntVar(&f.rateLimit, "rate-limit", 60, "public submissions, progress queries and logins per minute per client address (0: off)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
+	fs.Var(&f.witnessKeys, "witness-key", "a witness's cosignature/v1 verifier key whose cosignatures the log accepts (repeatable; comma-separated in QINGDAN_WITNESS_KEY)")
+	f.addOperationFlags(fs)
 	return f, parseFlags(fs, args, stderr)
-}
-
-func newLogger(format string, w io.Writer) *slog.Logger {
-	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
-	}
-	return slog.New(slog.NewTextHandler(w, nil))
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -52,14 +49,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	logger := newLogger(f.logFormat, stderr)
+	logger, err := serveLogger(f.logFormat, f.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(logger)
+	metrics := web.NewMetrics()
+	f.observe = metrics.Ledger
 	clock := &settableClock{}
 	f.now = clock.Now
 	st, err := openStorage(ctx, f.storageConfig, logger)
 	if err != nil {
 		return err
 	}
-	defer st.close()
+	defer logger.Info("stopped")
+	defer st.close() // commits the appends still queued
 	if f.demo {
 		clock.Set(time.Now().AddDate(0, 0, -demoDays)) // the demo's history starts in the past
 	}
@@ -86,11 +90,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	clock.Set(time.Time{})                               // real time from here on
 	go identity.FollowRoleChanges(ctx, rolePoll, logger) // grants made on other replicas
+	witnesses, err := parseWitnessKeys(f.witnessKeys)
+	if err != nil {
+		return err
+	}
+	if err := recordTreeSizes(ctx, st, metrics); err != nil {
+		return err
+	}
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
-		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db)})
+		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db),
+		Witnesses: witnesses, Cosignatures: data.NewCosignatures(st.db), Metrics: metrics})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
-	return serveUntilDone(ctx, srv, f.addr, logger)
+	logger.Info("serving", "addr", f.addr, "metrics_addr", f.metricsAddr, "origin", f.origin)
+	vctx, stopVerifying := context.WithCancel(ctx)
+	defer stopVerifying()
+	go verifyEvery(vctx, st, f.verifyInterval, metrics, logger)
+	return serveUntilDone(ctx, srv, f, logger)
 }
 
 // rolePoll is how often a server checks the database for role changes
@@ -186,20 +202,30 @@ func (st *storage) ready(ctx context.Context) error {
 	return err
 }
 
-// serveUntilDone listens until ctx ends, then shuts down gracefully: the
-// listener stops, requests in flight finish, queued appends commit.
-func serveUntilDone(ctx context.Context, srv *web.Server, addr string, logger *slog.Logger) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Listen(addr) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+// serveUntilDone listens until ctx ends (SIGTERM, SIGINT), then shuts down
+// gracefully: the listeners stop, requests in flight finish and are
+// answered (their appends commit), and runServe's deferred close commits
+// whatever appends are still queued.
+func serveUntilDone(ctx context.Context, srv *web.Server, f *serveFlags, logger *slog.Logger) error {
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Listen(f.addr) }()
+	if f.metricsAddr != "" {
+		go func() { errc <- srv.ServeMetrics(f.metricsAddr) }()
 	}
-	logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	var err error
+	select {
+	case err = <-errc:
+		logger.Error("listener failed", "err", err)
+	case <-ctx.Done():
+		logger.Info("shutting down: finishing requests in flight", "timeout", f.shutdownTimeout.String())
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	if serr := srv.Shutdown(sctx); serr != nil {
+		logger.Error("shutdown", "err", serr)
+		err = errors.Join(err, serr)
+	}
+	return err
 }
 
 // demoServices are the demo services whose power is in force.

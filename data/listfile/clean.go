@@ -35,6 +35,8 @@ var (
 
 // CleanCell returns the text of a cell as a person would read it:
 //
+//   - a leading apostrophe before = + - or @ (a spreadsheet's mark of a
+//     cell as text, which qingdan's CSV export adds) is removed;
 //   - HTML character references (&lt; &#20013; &#x4e2d; …) are unescaped
 //     until none is left ("&amp;lt;br&amp;gt;" becomes "<br>", and then a
 //     line break); only references closed by ";" count, so the query
@@ -66,6 +68,7 @@ func CleanCell(s string) string {
 
 // cleanPass applies every cleaning step once.
 func cleanPass(s string) string {
+	s = formulaText(s)
 	s = stripMarkup(s)
 	s = normalizeRunes(s)
 	s = halfWidthColons(s)
@@ -169,4 +172,13 @@ func asciiEdge(a, b string) bool {
 	last, _ := utf8.DecodeLastRuneInString(a)
 	first, _ := utf8.DecodeRuneInString(b)
 	return last < utf8.RuneSelf && first < utf8.RuneSelf
+}
+
+// formulaText removes the apostrophe that marks a cell beginning with
+// = + - or @ as text in spreadsheets (and in qingdan's CSV export).
+func formulaText(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+		return s[1:]
+	}
+	return s
 }

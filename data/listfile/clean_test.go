@@ -66,3 +66,14 @@ func TestCleanCellIdempotent(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanCellFormulaApostrophe(t *testing.T) {
+	for in, want := range map[string]string{
+		"'=1+1": "=1+1", "'-3": "-3", "'@SUM(A1)": "@SUM(A1)", "'+86 10 1234": "+86 10 1234",
+		"'abc": "'abc", "'": "'", "it's": "it's", " '=x": "=x",
+	} {
+		if got := CleanCell(in); got != want {
+			t.Errorf("CleanCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -162,3 +162,14 @@ func TestFormatsReadBack(t *testing.T) {
 		}
 	}
 }
+
+func TestInertCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"http://x\")": "'=HYPERLINK(\"http://x\")", "+1": "'+1", "-1": "'-1", "@A1": "'@A1",
+		"\tx": "'\tx", "行政许可": "行政许可", "": "", "1-2": "1-2",
+	} {
+		if got := inertCell(in); got != want {
+			t.Errorf("inertCell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

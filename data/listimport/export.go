@@ -61,7 +61,7 @@ func WriteCSV(w io.Writer, kind data.Kind, items []*data.Item, deptNames map[str
 		}
 		row := make([]string, len(cols))
 		for i, c := range cols {
-			row[i] = cells[c.key]
+			row[i] = inertCell(cells[c.key])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -231,4 +231,15 @@ func responsibilityCells(it *data.Item, m map[string]string, name func(string) s
 	m["accountability"] = strings.Join(r.Accountability, "\n")
 	m["accountability_basis"], m["supervision_phone"] = r.AccountabilityBasis, r.SupervisionPhone
 	return m, nil
+}
+
+// inertCell keeps a spreadsheet from reading a cell as a formula (CSV
+// injection): a cell that begins with = + - @, a tab or a carriage return
+// gets a leading apostrophe, which spreadsheets hide and the importer
+// removes again (listfile.CleanCell).
+func inertCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -35,8 +35,12 @@ func trickyPowers() []data.PowerItem {
 	b.Levels = []string{"县", "乡镇"}
 	b.Fee = data.Fee{Charged: true, Basis: "《收费标准》", Items: []string{"依据：不是依据"}}
 	c := base("QT-T-3")
-	c.Dept = "scjg2" // a department whose name another one has
-	return []data.PowerItem{a, b, c}
+	c.Dept = "scjg2"    // a department whose name another one has
+	d := base("QT-T-4") // cells a spreadsheet would take for formulas
+	d.Name = "=HYPERLINK(\"http://example.invalid\",\"点此\")"
+	d.Conditions = "-1 天内申请"
+	d.ConsultPhone = "+86 0826 1234567"
+	return []data.PowerItem{a, b, c, d}
 }
 
 // seedRich lists the demo county (through its own history of amendments

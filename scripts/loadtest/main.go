@@ -55,6 +55,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -97,6 +98,10 @@ type config struct {
 	verify      bool
 	password    string
 	timeout     time.Duration
+
+	receiptsOut   string // append acknowledged receipts here
+	checkReceipts string // no load: check these receipts against the server
+	vkey          string // verifier key pinned earlier (for -check-receipts)
 }
 
 func main() {
@@ -110,10 +115,22 @@ func main() {
 	flag.BoolVar(&cfg.verify, "verify-receipts", false, "verify every receipt against the pinned verifier key after the run")
 	flag.StringVar(&cfg.password, "password", "qingdan-demo", "password of the demo accounts clerk.D and approver.D")
 	flag.DurationVar(&cfg.timeout, "timeout", 30*time.Second, "timeout of one request")
+	flag.StringVar(&cfg.receiptsOut, "receipts-out", "", "append every acknowledged receipt to this file, one JSON object a line, as it arrives")
+	flag.StringVar(&cfg.checkReceipts, "check-receipts", "", "send no load: check that the server holds every receipt in this file (written by -receipts-out)")
+	flag.StringVar(&cfg.vkey, "vkey", "", "with -check-receipts: the verifier key pinned earlier (default: the server's)")
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
+	runMode := run
+	if cfg.checkReceipts != "" {
+		runMode = func(ctx context.Context, cfg config, out io.Writer) error {
+			if err := checkConfig(&cfg); err != nil {
+				return err
+			}
+			return checkReceipts(ctx, cfg, out)
+		}
+	}
+	if err := runMode(ctx, cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
@@ -190,6 +207,7 @@ type loadTest struct {
 	start    time.Time
 	interval time.Duration // between request slots when -rate is set
 	issued   atomic.Int64
+	receipts *receiptLog // -receipts-out
 
 	nextReplica atomic.Uint64 // round-robin over cfg.replicas
 }
@@ -208,6 +226,14 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}}}
 	if err := lt.setup(ctx, out); err != nil {
 		return err
+	}
+	if cfg.receiptsOut != "" {
+		rl, err := openReceiptLog(cfg.receiptsOut)
+		if err != nil {
+			return err
+		}
+		defer rl.Close()
+		lt.receipts = rl
 	}
 	clients := make([]*client, cfg.clients)
 	for i := range clients {
@@ -640,7 +666,15 @@ func (c *client) submit() (application, bool) {
 }
 
 func (c *client) keep(r *ledger.Receipt) {
-	if r != nil && c.lt.cfg.verify {
+	if r == nil {
+		return
+	}
+	if c.lt.receipts != nil {
+		if err := c.lt.receipts.add(r); err != nil {
+			fmt.Fprintln(os.Stderr, "loadtest: -receipts-out:", err)
+		}
+	}
+	if c.lt.cfg.verify {
 		c.receipts = append(c.receipts, *r)
 	}
 }

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"qingdan/data"
+	"qingdan/ledger/audit"
+)
+
+// runExport writes the ledger of a data folder as a bundle (every signed
+// checkpoint and every entry; docs/audit.md) for 'qingdan audit --bundle'.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c storageConfig
+	var out string
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	c.addFlags(fs)
+	fs.StringVar(&out, "out", "", "bundle file to write")
+	if err := parseFlags(fs, args, stderr); err != nil {
+		return err
+	}
+	if out == "" {
+		return errors.New("export: --out FILE is required")
+	}
+	if err := requireDataDir(c.dataDir); err != nil {
+		return err
+	}
+	db, err := data.OpenSQLite(ctx, c.dataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := data.NewLedgerStore(db, data.MainLog)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".qingdan-bundle-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	n, cps, err := audit.WriteBundle(ctx, tmp, store, c.origin)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "exported %d entries and %d signed checkpoints to %s\n", n, cps, out)
+	return nil
+}

@@ -1,0 +1,52 @@
+package listaudit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"qingdan/data"
+)
+
+// Getter fetches a path of the service and returns a 200 answer's body.
+type Getter func(ctx context.Context, path string) ([]byte, error)
+
+// HTTPServed reads the lists and role grants from the public API.
+type HTTPServed struct{ Get Getter }
+
+var _ Served = HTTPServed{}
+
+// listPaths are the API paths of the lists.
+var listPaths = map[data.Kind]string{data.KindDepartment: "departments", data.KindPower: "powers",
+	data.KindResponsibility: "responsibilities", data.KindService: "services"}
+
+// List implements Served with GET /api/v1/<list>?page=&per_page=.
+func (h HTTPServed) List(ctx context.Context, kind data.Kind, page, perPage int) ([]json.RawMessage, int64, error) {
+	b, err := h.Get(ctx, fmt.Sprintf("/api/v1/%s?page=%d&per_page=%d", listPaths[kind], page, perPage))
+	if err != nil {
+		return nil, 0, err
+	}
+	var p struct {
+		Items []json.RawMessage `json:"items"`
+		Total int64             `json:"total"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, 0, fmt.Errorf("%s list: %w", kind, err)
+	}
+	return p.Items, p.Total, nil
+}
+
+// Grants implements Served with GET /api/v1/roles.
+func (h HTTPServed) Grants(ctx context.Context) ([]data.RoleGrant, error) {
+	b, err := h.Get(ctx, "/api/v1/roles")
+	if err != nil {
+		return nil, err
+	}
+	var p struct {
+		Items []data.RoleGrant `json:"items"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("role grants: %w", err)
+	}
+	return p.Items, nil
+}
