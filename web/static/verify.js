@@ -94,9 +94,10 @@
   }
 
   async function checkSignature(cp, vkey) {
-    var parts = vkey.split("+");
-    if (parts.length !== 3) { throw new Error("bad verifier key"); }
-    var name = parts[0], keyBytes = b64(parts[2]);
+    // name+hash+key: the base64 key may itself contain "+"
+    var plus1 = vkey.indexOf("+"), plus2 = vkey.indexOf("+", plus1 + 1);
+    if (plus1 <= 0 || plus2 < 0) { throw new Error("bad verifier key"); }
+    var name = vkey.slice(0, plus1), keyBytes = b64(vkey.slice(plus2 + 1));
     if (keyBytes[0] !== 1 || keyBytes.length !== 33) { throw new Error("not an Ed25519 key"); }
     var pub = keyBytes.slice(1);
     var khash = (await sha256(concat(enc.encode(name + "\n"), keyBytes))).slice(0, 4);
