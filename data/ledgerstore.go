@@ -51,18 +51,18 @@ func (s *LedgerStore) statements() (*writeStmts, error) {
 			}
 			return st
 		}
-		if s.db.Dialect == DialectPostgres {
-			s.prepared.head = p(`SELECT log FROM ledger_head WHERE log = ? FOR UPDATE`)
-		}
+		var head *sql.Stmt
 		entries := `INSERT INTO ` + s.entries + ` (` + recordColumns + `) VALUES (?, ?, ?, ?, ?)`
-		if s.db.Dialect == DialectPostgres { // a batch in one statement: one round trip
+		if s.db.Dialect == DialectPostgres {
+			head = p(`SELECT log FROM ledger_head WHERE log = ? FOR UPDATE`)
+			// a batch in one statement: one round trip
 			entries = `INSERT INTO ` + s.entries + ` (` + recordColumns + `)
 				SELECT i, p, h, t, b FROM unnest(?::bigint[], ?::bytea[], ?::bytea[], ?::text[], ?::bytea[])
 				WITH ORDINALITY AS r(i, p, h, t, b, n) ORDER BY n`
 		}
 		s.prepared = writeStmts{
+			head:       head,
 			entries:    p(entries),
-			head:       s.prepared.head,
 			last:       p(`SELECT ` + recordColumns + ` FROM ` + s.entries + ` ORDER BY idx DESC LIMIT 1`),
 			checkpoint: p(`INSERT INTO ` + s.checkpoints + ` (size, note) VALUES (?, ?)`),
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gorm.io/gorm"
+
+	"qingdan/data/pgtest"
 )
 
 func TestRolesOf(t *testing.T) {
@@ -30,7 +32,9 @@ func TestRolesOf(t *testing.T) {
 
 // TestPersistence: a second Enforcer on the same file sees grants and
 // revocations after Reload, and a new one sees them at once.
-func TestPersistence(t *testing.T) {
+func TestPersistence(t *testing.T) { pgtest.Backends(t, testPersistence) }
+
+func testPersistence(t *testing.T) {
 	a, path := newEnforcer(t)
 	b := enforcerOn(t, path)
 	mustGrant(t, a, "clerk.gaj", RoleClerk, "gaj")
@@ -59,7 +63,9 @@ func TestPersistence(t *testing.T) {
 
 // TestNewSyncsPolicies: New adds missing role policies, removes stale ones
 // and never duplicates them, however often it runs.
-func TestNewSyncsPolicies(t *testing.T) {
+func TestNewSyncsPolicies(t *testing.T) { pgtest.Backends(t, testNewSyncsPolicies) }
+
+func testNewSyncsPolicies(t *testing.T) {
 	_, path := newEnforcer(t)
 	db := openDB(t, path)
 	stale := "INSERT INTO casbin_rule (ptype, v0, v1, v2) VALUES ('p', 'role:clerk', 'application', 'decide')"
@@ -100,7 +106,9 @@ func TestNewRejectsTransaction(t *testing.T) {
 // TestConcurrentGrants runs grants, revocations and reloads beside checks
 // (run with -race). Each writer owns its users, so the final state is
 // known; stable grants must never be denied in between.
-func TestConcurrentGrants(t *testing.T) {
+func TestConcurrentGrants(t *testing.T) { pgtest.Backends(t, testConcurrentGrants) }
+
+func testConcurrentGrants(t *testing.T) {
 	e, path := newEnforcer(t)
 	mustGrant(t, e, "stable", RoleClerk, "scjg")
 	const writers, rounds = 4, 25
@@ -197,7 +205,9 @@ func checkFinal(t *testing.T, e *Enforcer, writers, rounds int) {
 
 // TestGrantAllBatches: more grants than one INSERT takes, written in
 // batches, all visible after a reload; a second run changes nothing.
-func TestGrantAllBatches(t *testing.T) {
+func TestGrantAllBatches(t *testing.T) { pgtest.Backends(t, testGrantAllBatches) }
+
+func testGrantAllBatches(t *testing.T) {
 	e, path := newEnforcer(t)
 	as, _ := largeCounty(2500, 7)
 	for range 2 {

@@ -3,17 +3,33 @@ package policy
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"qingdan/data/pgtest"
 )
 
 // openDB opens (creating) the SQLite file path the way the service's
-// writer does: one connection, WAL, a busy timeout.
+// writer does: one connection, WAL, a busy timeout; or, when path is a
+// postgres:// URL (the "postgres" subtest of pgtest.Backends), that
+// PostgreSQL schema with a pool of connections.
 func openDB(tb testing.TB, path string) *gorm.DB {
 	tb.Helper()
+	if strings.HasPrefix(path, "postgres://") {
+		db, err := gorm.Open(postgres.Open(path), &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true})
+		if err != nil {
+			tb.Fatalf("open PostgreSQL: %v", err)
+		}
+		sqlDB, _ := db.DB()
+		sqlDB.SetMaxOpenConns(8)
+		tb.Cleanup(func() { sqlDB.Close() })
+		return db
+	}
 	dsn := "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
 	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true})
 	if err != nil {
@@ -28,10 +44,14 @@ func openDB(tb testing.TB, path string) *gorm.DB {
 	return db
 }
 
-// newEnforcer returns an enforcer on a fresh database file and the file.
+// newEnforcer returns an enforcer on a fresh database and where it is (a
+// file, or a PostgreSQL URL under pgtest.Backends' "postgres" subtest).
 func newEnforcer(tb testing.TB) (*Enforcer, string) {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "policy.db")
+	if pgtest.Is(tb) {
+		path = pgtest.Schema(tb)
+	}
 	return enforcerOn(tb, path), path
 }
 

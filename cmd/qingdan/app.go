@@ -59,8 +59,8 @@ func (c storageConfig) observer(log string) ledger.Observer {
 	return c.observe(log)
 }
 
-// addFlags defines --data, --key and --origin, shared by every command
-// that opens the data folder.
+// addFlags defines --data, --key, --origin, --db and --seclog-key, shared
+// by every command that opens the data folder or database.
 func (c *storageConfig) addFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.dataDir, "data", "./qingdan-data", "data folder (SQLite database and keys)")
 	fs.StringVar(&c.keyFile, "key", "", "checkpoint signing key file (default <data>/ledger.key, created with mode 0600)")

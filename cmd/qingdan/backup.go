@@ -66,6 +66,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if f.out == "" {
 		return errors.New("backup: --out FILE is required")
 	}
+	if f.dbURL != "" {
+		return errors.New("backup: --db: back up PostgreSQL with pg_dump, and copy the key files (docs/postgres.md, Backups)")
+	}
 	if _, err := os.Stat(f.out); !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("backup: %s already exists; a backup never overwrites a file", f.out)
 	}

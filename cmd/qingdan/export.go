@@ -47,10 +47,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if out == "" {
 		return errors.New("export: --out FILE is required")
 	}
-	if err := requireDataDir(c.dataDir); err != nil {
+	if err := c.requireDatabase(); err != nil {
 		return err
 	}
-	db, err := data.OpenSQLite(ctx, c.dataDir)
+	db, err := data.Open(ctx, c.dbURL, c.dataDir)
 	if err != nil {
 		return err
 	}

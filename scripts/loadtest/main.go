@@ -89,6 +89,7 @@ var durable = map[string]bool{kSubmit: true, kAccept: true, kReview: true, kDeci
 
 type config struct {
 	base        string
+	replicas    []string // every -url; base is the first
 	clients     int
 	duration    time.Duration
 	mix         string
@@ -105,7 +106,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.base, "url", "http://127.0.0.1:8080", "base URL of the running server (loopback addresses only)")
+	flag.StringVar(&cfg.base, "url", "http://127.0.0.1:8080", "base URL of the running server (loopback addresses only); several replicas: comma-separated, used round-robin")
 	flag.IntVar(&cfg.clients, "clients", 64, "concurrent clients")
 	flag.DurationVar(&cfg.duration, "duration", 20*time.Second, "how long to send requests (at most 30m)")
 	flag.StringVar(&cfg.mix, "mix", "decisions", "decisions, submissions, reads or mixed")
@@ -137,14 +138,20 @@ func main() {
 
 // checkConfig validates the flags and the loopback-only rule.
 func checkConfig(cfg *config) error {
-	u, err := url.Parse(cfg.base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("-url %q: want http://HOST:PORT", cfg.base)
+	// Several replicas (issue 8): -url a,b,c spreads the requests over
+	// them round-robin, like a load balancer; setup uses the first.
+	cfg.replicas = nil
+	for _, raw := range strings.Split(cfg.base, ",") {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("-url %q: want http://HOST:PORT", raw)
+		}
+		if !loopback(u.Hostname()) {
+			return fmt.Errorf("-url %q: only loopback addresses (127.0.0.0/8, ::1, localhost) may be load-tested", raw)
+		}
+		cfg.replicas = append(cfg.replicas, strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"))
 	}
-	if !loopback(u.Hostname()) {
-		return fmt.Errorf("-url %q: only loopback addresses (127.0.0.0/8, ::1, localhost) may be load-tested", cfg.base)
-	}
-	cfg.base = strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/")
+	cfg.base = cfg.replicas[0]
 	switch cfg.mix {
 	case "decisions", "submissions", "reads", "mixed":
 	default:
@@ -201,6 +208,8 @@ type loadTest struct {
 	interval time.Duration // between request slots when -rate is set
 	issued   atomic.Int64
 	receipts *receiptLog // -receipts-out
+
+	nextReplica atomic.Uint64 // round-robin over cfg.replicas
 }
 
 func run(ctx context.Context, cfg config, out io.Writer) error {
@@ -239,7 +248,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		}
 	}
 	fmt.Fprintf(out, "mix %s, %d clients over %d departments, %v, rate %s, %s\n", cfg.mix, cfg.clients, min(cfg.clients, len(lt.depts)),
-		cfg.duration, rateText(cfg.rate), cfg.base)
+		cfg.duration, rateText(cfg.rate), strings.Join(cfg.replicas, ","))
 
 	var cancel context.CancelFunc
 	lt.start = time.Now()
@@ -285,7 +294,11 @@ func (lt *loadTest) call(method, path string, body any, who *session) (int, []by
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, lt.cfg.base+path, r)
+	base := lt.cfg.base
+	if n := len(lt.cfg.replicas); n > 1 {
+		base = lt.cfg.replicas[lt.nextReplica.Add(1)%uint64(n)]
+	}
+	req, err := http.NewRequest(method, base+path, r)
 	if err != nil {
 		return 0, nil, err
 	}
