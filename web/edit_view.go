@@ -124,13 +124,13 @@ var responsibilityForm = []formSection{
 		{Name: "dept", Label: "ef_resp_dept", Type: "select", Choices: "dept"},
 		{Name: "supervision_phone", Label: "ef_supervision_phone", Type: "tel", Attrs: attrsPhone},
 	}},
-	{"ef_stages", []fieldSpec{
+	{"ef_duties", []fieldSpec{
 		{Name: "stages", Label: "ef_stages", Type: "rows", Hint: "ef_stages_hint", Blank: 3, Cells: []fieldSpec{
 			{Name: "stage", Label: "ef_stage", Type: "select", Choices: "stage"},
 			{Name: "content", Label: "ef_stage_content", Type: "area", Attrs: `rows="3" maxlength="5000"`},
 			{Name: "basis", Label: "ef_stage_basis", Type: "text", Attrs: `maxlength="1000"`}}},
 	}},
-	{"ef_accountability", []fieldSpec{
+	{"ef_acc_section", []fieldSpec{
 		{Name: "accountability", Label: "ef_accountability", Type: "rows", Hint: "ef_rows_hint", Blank: 3,
 			Cells: []fieldSpec{{Label: "ef_accountability_case", Type: "area", Attrs: `rows="2" maxlength="1000"`}}},
 		{Name: "accountability_basis", Label: "ef_accountability_basis", Type: "area", Attrs: `rows="2" maxlength="2000"`},

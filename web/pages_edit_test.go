@@ -504,7 +504,7 @@ func TestEditFormRowsAndLanguages(t *testing.T) {
 		}
 	}
 	_, body = getPage(t, s, "/edit/responsibilities/XK-SCJG-001?lang=zh", sessionOf(editor))
-	for _, w := range []string{"追责情形", "追责依据", "责任事项（各环节）", `name="stages.0.content"`} {
+	for _, w := range []string{"追责情形", "追责依据", "各环节责任", `name="stages.0.content"`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("the responsibility form lacks %q", w)
 		}
