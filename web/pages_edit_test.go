@@ -402,6 +402,20 @@ func TestEditFormRefusals(t *testing.T) {
 	if status, _, body := postForm(t, s, "/edit/powers/XK-SCJG-001", editor, v); status != 422 || !strings.Contains(body, "f-promised_limit-err") {
 		t.Errorf("save of a refused item: %d, want 422 beside the field", status)
 	}
+	// what only the append can check (a reference to a power not on the
+	// list) is shown beside its field too, with the form kept
+	v = openForm(t, s, editor, "/edit/services/new", "publish-form")
+	for k, x := range (url.Values{"code": {"FW-SCJG-951"}, "name": {"无此权力"}, "power_code": {"XK-SCJG-999"}, "category": {"XK"}}) {
+		v[k] = x
+	}
+	v.Set("step", "preview")
+	_, _, preview := postForm(t, s, "/edit/services/new", editor, v)
+	confirm := formValues(t, preview, "confirm-form")
+	confirm.Set("step", "save")
+	status, _, body := postForm(t, s, "/edit/services/new", editor, confirm)
+	if got := elementText(t, body, "f-power_code-err"); status != 422 || !strings.Contains(got, "not on the list") || !strings.Contains(body, `value="无此权力"`) {
+		t.Errorf("a service of an unlisted power: %d, %q beside power_code, want 422 with the form kept", status, got)
+	}
 	// an amendment started from an older version is a conflict, not a silent overwrite
 	v = openForm(t, s, editor, "/edit/powers/XK-SCJG-002", "amend-form")
 	v.Set("base_version", "0")
