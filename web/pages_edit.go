@@ -2,8 +2,13 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,8 +17,29 @@ import (
 	"qingdan/policy"
 )
 
-// editKinds are the lists the editor pages handle, by their path segment.
-var editKinds = map[string]data.Kind{"powers": data.KindPower, "services": data.KindService}
+// editList is one list the editor pages handle.
+type editList struct {
+	seg  string    // the path segment: /edit/<seg>/…
+	kind data.Kind // the list
+	obj  string    // its Casbin object
+	key  string    // the field that is its code
+}
+
+// editLists are the lists the editor pages handle, by path segment.
+var editLists = map[string]editList{
+	"powers":           {"powers", data.KindPower, policy.ObjPower, "code"},
+	"services":         {"services", data.KindService, policy.ObjService, "code"},
+	"responsibilities": {"responsibilities", data.KindResponsibility, policy.ObjResponsibility, "power_code"},
+}
+
+// publicPath is where the public see an item (a responsibility is shown
+// on its power's page).
+func (l editList) publicPath(code string) string {
+	if l.kind == data.KindResponsibility {
+		return "/powers/" + code
+	}
+	return "/" + l.seg + "/" + code
+}
 
 // editorDept: the department of the user's first list_editor grant ("*"
 // for the 编办).
@@ -26,13 +52,13 @@ func editorDept(s *Server, c *fiber.Ctx) (string, error) {
 	return "", fiber.NewError(fiber.StatusForbidden, "you hold no list_editor role")
 }
 
-// deptInForm: the "dept" of the item JSON posted in the editor's form.
+// deptInForm: the "dept" field of the item form posted by the editor.
 func deptInForm(_ *Server, c *fiber.Ctx) (string, error) {
-	var it struct{ Dept string }
-	if err := json.Unmarshal([]byte(c.FormValue("item")), &it); err != nil || it.Dept == "" {
-		return "", badRequestf("the item must be a JSON object naming its dept")
+	dept := strings.TrimSpace(c.FormValue("dept"))
+	if dept == "" {
+		return "", badRequestf("the form must name the item's dept")
 	}
-	return it.Dept, nil
+	return dept, nil
 }
 
 // editPage serves /edit: the items the editor may change.
@@ -42,11 +68,11 @@ func (s *Server) editPage(c *fiber.Ctx) error {
 		return err
 	}
 	seg := c.Query("kind", "powers")
-	kind, ok := editKinds[seg]
+	l, ok := editLists[seg]
 	if !ok {
-		return badRequestf("kind must be powers or services")
+		return badRequestf("kind must be powers, responsibilities or services")
 	}
-	q, err := listQuery(c, kind)
+	q, err := listQuery(c, l.kind)
 	if err != nil {
 		return err
 	}
@@ -60,24 +86,35 @@ func (s *Server) editPage(c *fiber.Ctx) error {
 	type row struct{ Code, Name, Dept, Status string }
 	rows := make([]row, 0, len(pg.Items))
 	for _, it := range pg.Items {
-		var n struct{ Name string }
-		json.Unmarshal(it.Raw, &n)
-		rows = append(rows, row{it.Code, n.Name, it.Dept, it.Status})
+		rows = append(rows, row{it.Code, s.itemName(c.UserContext(), it), it.Dept, it.Status})
 	}
 	return s.render(c, "edit", "edit", fiber.Map{"Rows": rows, "Kind": seg, "Q": q, "Pager": newPager(c, pg), "EditorDept": dept})
 }
 
-// editForm is what the editor posted: the item's JSON and the change's
-// metadata.
+// itemName is an item's name; a responsibility is named by its power.
+func (s *Server) itemName(ctx context.Context, it *data.Item) string {
+	raw := it.Raw
+	if it.Kind == data.KindResponsibility {
+		p, err := s.cfg.Catalog.Get(ctx, data.KindPower, it.Code)
+		if err != nil {
+			return ""
+		}
+		raw = p.Raw
+	}
+	var n struct{ Name string }
+	json.Unmarshal(raw, &n)
+	return n.Name
+}
+
+// editForm is the change's metadata the editor posted.
 type editForm struct {
-	Item       string
 	BasisDoc   string
 	ChangeNote string
 	Major      bool
 }
 
 func readEditForm(c *fiber.Ctx) editForm {
-	return editForm{Item: c.FormValue("item"), BasisDoc: strings.TrimSpace(c.FormValue("basis_doc")),
+	return editForm{BasisDoc: strings.TrimSpace(c.FormValue("basis_doc")),
 		ChangeNote: strings.TrimSpace(c.FormValue("change_note")), Major: c.FormValue("major") == "on"}
 }
 
@@ -85,17 +122,367 @@ func (f editForm) meta() data.ChangeMeta {
 	return data.ChangeMeta{BasisDoc: f.BasisDoc, ChangeNote: f.ChangeNote, Major: f.Major}
 }
 
+// notItemFields are the posted names that belong to the page, not the
+// item: they are not carried from the preview to the save step as item
+// values.
+var notItemFields = []string{"csrf_token", "step", "add_row", "back", "basis_doc", "change_note", "major"}
+
+// postedValues copies the posted form (Fiber reuses its memory).
+func postedValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	if mf, err := c.MultipartForm(); err == nil {
+		for k, vs := range mf.Value {
+			v[k] = slices.Clone(vs)
+		}
+		return v
+	}
+	c.Request().PostArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	return v
+}
+
+// newItemForm builds the form of list l with the values v for this
+// editor and language.
+func (s *Server) newItemForm(c *fiber.Ctx, l editList, v url.Values, errs map[string]string) *itemForm {
+	lg := lang(c)
+	all := s.departments(c)
+	f := &itemForm{Seg: l.seg, V: v, Errors: errs, L: messages(lg), Lang: lg, All: all, Themes: serviceThemes}
+	for _, d := range all {
+		if s.mayEdit(c, l, d.Code, policy.ActPublish) {
+			f.Depts = append(f.Depts, d)
+		}
+	}
+	dept := v.Get("dept")
+	if dept == "" && len(f.Depts) == 1 {
+		dept = f.Depts[0].Code
+	}
+	if l.kind != data.KindPower && dept != "" {
+		pg, err := s.cfg.Catalog.List(c.UserContext(), data.ListQuery{Kind: data.KindPower, Dept: dept, Status: data.StatusInForce, PerPage: data.MaxPerPage})
+		if err == nil {
+			for _, it := range pg.Items {
+				f.Powers = append(f.Powers, it.Code)
+			}
+		}
+	}
+	return f
+}
+
+// mayEdit reports whether the editor may act on list l in dept.
+func (s *Server) mayEdit(c *fiber.Ctx, l editList, dept, act string) bool {
+	ok, err := s.cfg.Identity.Enforcer.Allowed(actorOf(c), dept, l.obj, act)
+	return err == nil && ok
+}
+
+// itemPage is what the new-item and amend templates show.
+type itemPage struct {
+	Kind    string
+	Item    *data.Item // nil for a new item
+	F       *itemForm
+	Form    editForm
+	Errors  map[string]string
+	Problem string
+	Resp    string // an amended power's responsibility item, if listed
+	Version int    // the version the editor started from
+	// the repeal form's metadata and errors, when a repeal was refused
+	Repeal       editForm
+	RepealErrors map[string]string
+}
+
+// showItemForm renders the form of a new item (it nil) or of a listed one.
+func (s *Server) showItemForm(c *fiber.Ctx, status int, it *data.Item, f *itemForm, meta editForm, problem string) error {
+	c.Status(status)
+	p := itemPage{Kind: f.Seg, Item: it, F: f, Form: meta, Errors: f.Errors, Problem: problem}
+	if it == nil {
+		return s.render(c, "edit_new", "publish_new", p)
+	}
+	p.Version = it.Version
+	if v, err := strconv.Atoi(f.V.Get("base_version")); err == nil {
+		p.Version = v
+	}
+	if it.Kind == data.KindPower {
+		if _, err := s.cfg.Catalog.Get(c.UserContext(), data.KindResponsibility, it.Code); err == nil {
+			p.Resp = it.Code
+		}
+	}
+	return s.render(c, "edit_item", "edit", p)
+}
+
+// newItemDefaults are the values a new item's form starts with.
+func newItemDefaults(l editList, c *fiber.Ctx) url.Values {
+	switch l.kind {
+	case data.KindPower:
+		return url.Values{"category": {"XK"}, "nature": {"法定"}, "levels": {"县"}, "case_kind": {"promised"}}
+	case data.KindService:
+		return url.Values{"audience": {"individual"}, "category": {"XK"}, "online_depth": {"3"}}
+	}
+	return url.Values{"power_code": {strings.TrimSpace(c.Query("power_code"))}}
+}
+
+// editNewPage serves GET /edit/<kind>/new: the form to publish an item.
+func (s *Server) editNewPage(seg string) fiber.Handler {
+	l := editLists[seg]
+	return func(c *fiber.Ctx) error {
+		v := newItemDefaults(l, c)
+		if code := v.Get("power_code"); code != "" {
+			if p, err := s.cfg.Catalog.Get(c.UserContext(), data.KindPower, code); err == nil {
+				v.Set("dept", p.Dept)
+			}
+		}
+		f := s.newItemForm(c, l, v, nil)
+		f.Blank = true
+		return s.showItemForm(c, fiber.StatusOK, nil, f, editForm{}, "")
+	}
+}
+
 // editItemPage serves GET /edit/<kind>/:code: the amend and repeal forms.
 func (s *Server) editItemPage(seg string) fiber.Handler {
+	l := editLists[seg]
 	return func(c *fiber.Ctx) error {
-		it, err := s.cfg.Catalog.Get(c.UserContext(), editKinds[seg], c.Params("code"))
+		it, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, c.Params("code"))
 		if err != nil {
 			return err
 		}
-		var pretty bytes.Buffer
-		json.Indent(&pretty, it.Raw, "", "  ")
-		return s.render(c, "edit_item", "edit", fiber.Map{"Kind": seg, "Item": it, "Form": editForm{Item: pretty.String()}})
+		v, err := itemToForm(l.kind, it.Raw)
+		if err != nil {
+			return err
+		}
+		f := s.newItemForm(c, l, v, nil)
+		f.Amend, f.Blank = true, true
+		return s.showItemForm(c, fiber.StatusOK, it, f, editForm{}, "")
 	}
+}
+
+// postedItem reads a posted item form: its values, the item they make
+// and the field errors of both the reading and data's validation, with
+// the change's metadata checked too.
+func (s *Server) postedItem(c *fiber.Ctx, l editList) (*itemForm, any, editForm) {
+	v := postedValues(c)
+	for _, k := range notItemFields {
+		delete(v, k)
+	}
+	msgs := messages(lang(c))
+	item, errs := itemFromForm(l.kind, v, msgs["ef_err_int"])
+	if err := item.(interface{ Validate() error }).Validate(); err != nil {
+		mergeErrors(errs, formErrors(err))
+	}
+	meta := readEditForm(c)
+	if meta.BasisDoc == "" {
+		errs["basis_doc"] = msgs["ef_err_required"]
+	}
+	if meta.ChangeNote == "" {
+		errs["change_note"] = msgs["ef_err_required"]
+	}
+	f := s.newItemForm(c, l, v, errs)
+	f.AddRow = c.FormValue("add_row")
+	return f, item, meta
+}
+
+// mergeErrors adds the errors of more that errs does not have yet.
+func mergeErrors(errs, more map[string]string) {
+	for k, m := range more {
+		if _, ok := errs[k]; !ok {
+			errs[k] = m
+		}
+	}
+}
+
+// itemDept is the department an item form names.
+func itemDept(item any) string {
+	switch it := item.(type) {
+	case *data.PowerItem:
+		return it.Dept
+	case *data.ServiceItem:
+		return it.Dept
+	case *data.Responsibility:
+		return it.Dept
+	}
+	return ""
+}
+
+// formAgain reports whether the editor asked for the form again (one more
+// row, or back from the preview) rather than to go on.
+func formAgain(c *fiber.Ctx) bool { return c.FormValue("add_row") != "" || c.FormValue("back") != "" }
+
+// editNewSubmit serves POST /edit/<kind>/new: step=preview shows the new
+// item's fields; step=save publishes it.
+func (s *Server) editNewSubmit(seg string) fiber.Handler {
+	l := editLists[seg]
+	return func(c *fiber.Ctx) error {
+		f, item, meta := s.postedItem(c, l)
+		if formAgain(c) {
+			f.Errors = nil
+			return s.showItemForm(c, fiber.StatusOK, nil, f, meta, "")
+		}
+		code := f.V.Get(l.key)
+		if _, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, strings.TrimSpace(code)); err == nil {
+			f.Errors[l.key] = f.L["ef_err_exists"]
+		}
+		if len(f.Errors) > 0 {
+			return s.showItemForm(c, fiber.StatusUnprocessableEntity, nil, f, meta, "")
+		}
+		if c.FormValue("step") != "save" {
+			diff := fieldDiff(nil, itemFields(item))
+			return s.preview(c, f, diff, meta, "/edit/"+seg+"/new", "publish", code)
+		}
+		raw, _ := json.Marshal(item)
+		m := meta.meta()
+		if p, ok := item.(*data.PowerItem); ok {
+			m.EffectiveFrom = p.EffectiveFrom
+		}
+		w, err := s.cfg.Catalog.Publish(c.UserContext(), actorOf(c), l.kind, raw, m)
+		return s.editResult(c, l, nil, f, meta, w, err)
+	}
+}
+
+// editItemSubmit serves POST /edit/<kind>/:code: step=preview shows the
+// fields that differ from the listed item; step=save amends those.
+func (s *Server) editItemSubmit(seg string) fiber.Handler {
+	l := editLists[seg]
+	return func(c *fiber.Ctx) error {
+		it, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, c.Params("code"))
+		if err != nil {
+			return err
+		}
+		f, item, meta := s.postedItem(c, l)
+		f.Amend = true
+		if dept := itemDept(item); dept != it.Dept && dept != "" && !s.mayEdit(c, l, dept, policy.ActAmend) {
+			return fiber.NewError(fiber.StatusForbidden, "you may not move the item to department "+dept)
+		}
+		if formAgain(c) {
+			f.Errors = nil
+			return s.showItemForm(c, fiber.StatusOK, it, f, meta, "")
+		}
+		if base := f.V.Get("base_version"); base != "" && base != strconv.Itoa(it.Version) {
+			return s.showItemForm(c, fiber.StatusConflict, it, f, meta, f.L["ef_err_changed"])
+		}
+		if len(f.Errors) > 0 {
+			return s.showItemForm(c, fiber.StatusUnprocessableEntity, it, f, meta, "")
+		}
+		changes, err := formChanges(l.kind, it.Raw, item)
+		if err != nil {
+			return err
+		}
+		if c.FormValue("step") != "save" {
+			return s.preview(c, f, changes, meta, "/edit/"+seg+"/"+it.Code, "amend", it.Code)
+		}
+		fields := map[string]json.RawMessage{}
+		m := meta.meta()
+		for _, ch := range changes {
+			fields[ch.Field] = ch.After
+			if ch.Field == "effective_from" {
+				m.EffectiveFrom = rawText(ch.After)
+			}
+		}
+		w, err := s.cfg.Catalog.Amend(c.UserContext(), actorOf(c), l.kind, it.Code, fields, m)
+		return s.editResult(c, l, it, f, meta, w, err)
+	}
+}
+
+// diffRow is one changed field in the preview.
+type diffRow struct {
+	Field, Label  string
+	Before, After json.RawMessage
+}
+
+// hiddenField carries a form value from the preview to the save step.
+type hiddenField struct{ Name, Value string }
+
+// preview shows the difference and the form that saves it, carrying every
+// value of the item form so the save step reads the same form again.
+func (s *Server) preview(c *fiber.Ctx, f *itemForm, diff []data.FieldChange, meta editForm, action, op, code string) error {
+	rows := make([]diffRow, len(diff))
+	for i, d := range diff {
+		rows[i] = diffRow{d.Field, fieldLabel(f.Seg, d.Field, f.L), d.Before, d.After}
+	}
+	return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": f.Seg, "Code": code, "Diff": rows, "Form": meta,
+		"Hidden": hiddenFields(f.V), "Action": action, "Op": op})
+}
+
+func hiddenFields(v url.Values) []hiddenField {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []hiddenField
+	for _, k := range names {
+		for _, x := range v[k] {
+			out = append(out, hiddenField{k, x})
+		}
+	}
+	return out
+}
+
+// editResult shows the receipt of a saved change, or the form again with
+// what the catalog refused: field errors beside their fields, anything
+// else above the form.
+func (s *Server) editResult(c *fiber.Ctx, l editList, it *data.Item, f *itemForm, meta editForm, w *data.Written, err error) error {
+	if err != nil {
+		status, show := statusOf(err)
+		if !show {
+			return err
+		}
+		var ve *data.ValidationError
+		if errors.As(err, &ve) {
+			mergeErrors(f.Errors, ve.Fields)
+			return s.showItemForm(c, status, it, f, meta, "")
+		}
+		return s.showItemForm(c, status, it, f, meta, err.Error())
+	}
+	return s.render(c, "edit_done", "action_done", fiber.Map{"Kind": l.seg, "Item": w.Item, "Receipt": w.Receipt,
+		"Public": l.publicPath(w.Item.Code)})
+}
+
+// editRepeal serves POST /edit/<kind>/:code/repeal (preview, then save).
+func (s *Server) editRepeal(seg string) fiber.Handler {
+	l := editLists[seg]
+	return func(c *fiber.Ctx) error {
+		it, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, c.Params("code"))
+		if err != nil {
+			return err
+		}
+		meta := readEditForm(c)
+		msgs := messages(lang(c))
+		errs := map[string]string{}
+		if meta.BasisDoc == "" {
+			errs["basis_doc"] = msgs["ef_err_required"]
+		}
+		if meta.ChangeNote == "" {
+			errs["change_note"] = msgs["ef_err_required"]
+		}
+		if len(errs) == 0 && c.FormValue("step") != "save" {
+			diff := []diffRow{{Field: "status", Label: msgs["status"],
+				Before: json.RawMessage(`"` + it.Status + `"`), After: json.RawMessage(`"repealed"`)}}
+			return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": seg, "Code": it.Code, "Diff": diff, "Form": meta,
+				"Action": "/edit/" + seg + "/" + it.Code + "/repeal", "Op": "repeal"})
+		}
+		status, problem := fiber.StatusUnprocessableEntity, ""
+		if len(errs) == 0 {
+			w, err := s.cfg.Catalog.Repeal(c.UserContext(), actorOf(c), l.kind, it.Code, meta.meta())
+			if err == nil {
+				return s.editResult(c, l, it, nil, meta, w, nil)
+			}
+			var show bool
+			if status, show = statusOf(err); !show {
+				return err
+			}
+			errs, problem = formErrors(err), err.Error()
+		}
+		return s.showRepealRefused(c, l, it, meta, status, errs, problem)
+	}
+}
+
+// showRepealRefused shows the item's page again with why the repeal was
+// refused beside the repeal form.
+func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *data.Item, meta editForm, status int, errs map[string]string, problem string) error {
+	v, err := itemToForm(l.kind, it.Raw)
+	if err != nil {
+		return err
+	}
+	f := s.newItemForm(c, l, v, nil)
+	f.Amend, f.Blank = true, true
+	p := itemPage{Kind: l.seg, Item: it, F: f, Problem: problem, Version: it.Version, Repeal: meta, RepealErrors: errs}
+	c.Status(status)
+	return s.render(c, "edit_item", "edit", p)
 }
 
 // fieldDiff lists the top-level fields that differ between two items.
@@ -123,115 +510,4 @@ func compactJSON(v json.RawMessage) []byte {
 		return v
 	}
 	return b.Bytes()
-}
-
-// editItemSubmit serves POST /edit/<kind>/:code: step=preview shows the
-// difference; step=save amends the item with the changed fields.
-func (s *Server) editItemSubmit(seg string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		kind := editKinds[seg]
-		it, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
-		if err != nil {
-			return err
-		}
-		form := readEditForm(c)
-		var before, after map[string]json.RawMessage
-		json.Unmarshal(it.Raw, &before)
-		if err := json.Unmarshal([]byte(form.Item), &after); err != nil || after == nil {
-			return s.editProblem(c, seg, it, form, "the item is not a JSON object: "+errText(err))
-		}
-		changes := fieldDiff(before, after)
-		if c.FormValue("step") != "save" {
-			return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": seg, "Code": it.Code, "Diff": changes, "Form": form,
-				"Action": "/edit/" + seg + "/" + it.Code, "Op": "amend"})
-		}
-		fields := map[string]json.RawMessage{}
-		for _, ch := range changes {
-			fields[ch.Field] = ch.After
-		}
-		w, err := s.cfg.Catalog.Amend(c.UserContext(), actorOf(c), kind, it.Code, fields, form.meta())
-		return s.editResult(c, seg, it, form, w, err)
-	}
-}
-
-func errText(err error) string {
-	if err == nil {
-		return "null"
-	}
-	return err.Error()
-}
-
-// editProblem shows the item's form again with what was wrong.
-func (s *Server) editProblem(c *fiber.Ctx, seg string, it *data.Item, form editForm, problem string) error {
-	c.Status(fiber.StatusUnprocessableEntity)
-	return s.render(c, "edit_item", "edit", fiber.Map{"Kind": seg, "Item": it, "Form": form, "Problem": problem})
-}
-
-func (s *Server) editResult(c *fiber.Ctx, seg string, it *data.Item, form editForm, w *data.Written, err error) error {
-	if err != nil {
-		status, show := statusOf(err)
-		if !show {
-			return err
-		}
-		if it == nil {
-			c.Status(status)
-			return s.render(c, "edit_new", "edit", fiber.Map{"Kind": seg, "Form": form, "Problem": err.Error()})
-		}
-		return s.editProblem(c, seg, it, form, err.Error())
-	}
-	return s.render(c, "edit_done", "action_done", fiber.Map{"Kind": seg, "Item": w.Item, "Receipt": w.Receipt})
-}
-
-// editRepeal serves POST /edit/<kind>/:code/repeal (preview, then save).
-func (s *Server) editRepeal(seg string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		kind := editKinds[seg]
-		it, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
-		if err != nil {
-			return err
-		}
-		form := readEditForm(c)
-		if c.FormValue("step") != "save" {
-			diff := []data.FieldChange{{Field: "status", Before: json.RawMessage(`"` + it.Status + `"`), After: json.RawMessage(`"repealed"`)}}
-			return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": seg, "Code": it.Code, "Diff": diff, "Form": form,
-				"Action": "/edit/" + seg + "/" + it.Code + "/repeal", "Op": "repeal"})
-		}
-		w, err := s.cfg.Catalog.Repeal(c.UserContext(), actorOf(c), kind, it.Code, form.meta())
-		return s.editResult(c, seg, it, form, w, err)
-	}
-}
-
-// editNewPage serves GET /edit/<kind>/new: the form to publish an item.
-func (s *Server) editNewPage(seg string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		dept, _ := editorDept(s, c)
-		if dept == policy.AllDepartments {
-			dept = ""
-		}
-		example := map[string]string{
-			"powers":   `{"code": "", "name": "", "category": "XK", "dept": "` + dept + `", "basis": [{"law": "", "article": ""}], "legal_limit": 20, "promised_limit": 10, "consult_phone": "", "complaint_phone": ""}`,
-			"services": `{"code": "", "name": "", "audience": "individual", "theme": "", "dept": "` + dept + `", "power_code": "", "category": "XK", "legal_limit": 20, "promised_limit": 10}`,
-		}[seg]
-		var pretty bytes.Buffer
-		json.Indent(&pretty, []byte(example), "", "  ")
-		return s.render(c, "edit_new", "edit", fiber.Map{"Kind": seg, "Form": editForm{Item: pretty.String()}})
-	}
-}
-
-// editNewSubmit serves POST /edit/<kind>/new (preview, then publish).
-func (s *Server) editNewSubmit(seg string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		form := readEditForm(c)
-		var after map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(form.Item), &after); err != nil || after == nil {
-			c.Status(fiber.StatusUnprocessableEntity)
-			return s.render(c, "edit_new", "edit", fiber.Map{"Kind": seg, "Form": form, "Problem": "the item is not a JSON object: " + errText(err)})
-		}
-		if c.FormValue("step") != "save" {
-			return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": seg, "Code": rawText(after["code"]), "Diff": fieldDiff(nil, after),
-				"Form": form, "Action": "/edit/" + seg + "/new", "Op": "publish"})
-		}
-		w, err := s.cfg.Catalog.Publish(c.UserContext(), actorOf(c), editKinds[seg], json.RawMessage(form.Item), form.meta())
-		return s.editResult(c, seg, nil, form, w, err)
-	}
 }

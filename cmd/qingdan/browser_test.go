@@ -124,6 +124,7 @@ func TestBrowserJourney(t *testing.T) {
 
 		verifyInBrowser(t, ctx, base, entry, dir)
 		auditInBrowser(t, ctx, base)
+		editInBrowser(t, ctx, base)
 		switchToEnglish(t, ctx, base)
 		noHorizontalScroll(t, ctx, base)
 		screenshots(t, ctx, base, number, dir)
@@ -273,6 +274,52 @@ func auditInBrowser(t *testing.T, ctx context.Context, base string) {
 	logout(t, ctx, base)
 }
 
+// editInBrowser amends a power with the list editor's form: a material
+// row added by the page's script, a time limit changed, the difference
+// previewed and saved. The editor's pages fit a phone.
+func editInBrowser(t *testing.T, ctx context.Context, base string) {
+	loginAs(t, ctx, base, "editor.scjg")
+	const rows = `document.querySelectorAll('[data-rows="materials"] .row').length`
+	browse(t, ctx, "open the amend form", chromedp.Navigate(base+"/edit/powers/XK-SCJG-006"), chromedp.WaitVisible("#amend-form"))
+	before := read(t, ctx, "count the rows", chromedp.Evaluate[int](rows))
+	browse(t, ctx, "add a material row", chromedp.Click(`[data-add-row="materials"]`))
+	if after := read(t, ctx, "count the rows again", chromedp.Evaluate[int](rows)); after != before+1 {
+		t.Fatalf("add a row: %d material rows, want %d", after, before+1)
+	}
+	name := read(t, ctx, "the new row", chromedp.Evaluate[string](`(function(){var r=document.querySelectorAll('[data-rows="materials"] .row');
+		var i=r[r.length-1].querySelector('input[type=text]'); return document.activeElement===i ? i.name : "not focused: "+i.name;})()`))
+	if !strings.HasPrefix(name, "materials.") || !strings.HasSuffix(name, ".name") {
+		t.Fatalf("the new row's field is %q, want a focused materials.N.name", name)
+	}
+	browse(t, ctx, "amend and preview",
+		chromedp.SetValue(`input[name="`+name+`"]`, "电子营业执照申领确认书"),
+		chromedp.SetValue("#f-promised_limit", "2"),
+		chromedp.SetValue("#basis_doc", "清编办〔2026〕21号"),
+		chromedp.SetValue("#change_note", "增加申请材料，压缩承诺期限"),
+		chromedp.Click("#preview-amend"),
+		chromedp.WaitVisible("#preview-diff"))
+	changed := read(t, ctx, "the changed fields", chromedp.Evaluate[string](
+		`Array.prototype.map.call(document.querySelectorAll("#preview-diff tr[data-field]"), function(r){return r.getAttribute("data-field")}).join(" ")`))
+	if changed != "materials promised_limit" || !strings.Contains(textOf(t, ctx, "#preview-diff"), "电子营业执照申领确认书") {
+		t.Errorf("the preview lists %q, want materials and promised_limit with the new material", changed)
+	}
+	browse(t, ctx, "save", chromedp.Click("#confirm-save"), chromedp.WaitVisible("#action-receipt"))
+	if got := textOf(t, ctx, "#action-receipt"); !strings.Contains(got, "XK-SCJG-006") || textOf(t, ctx, "#receipt-entry") == "" {
+		t.Errorf("the receipt %q lacks the item or its ledger entry", got)
+	}
+	for _, path := range []string{"/edit?kind=responsibilities", "/edit/powers/XK-SCJG-006", "/edit/responsibilities/XK-SCJG-006", "/edit/services/new"} {
+		browse(t, ctx, "375 px "+path,
+			chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile),
+			chromedp.Navigate(base+path),
+			chromedp.WaitVisible("#main"))
+		if wide := read(t, ctx, "measure "+path, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
+			t.Errorf("%s scrolls horizontally at 375 px", path)
+		}
+	}
+	browse(t, ctx, "desktop again", chromedp.EmulateReset())
+	logout(t, ctx, base)
+}
+
 func switchToEnglish(t *testing.T, ctx context.Context, base string) {
 	browse(t, ctx, "switch to English",
 		chromedp.Navigate(base+"/"),
@@ -361,6 +408,7 @@ func screenshots(t *testing.T, ctx context.Context, base, number, dir string) {
 	staff := []struct{ user, name, path string }{{"clerk.scjg", "work", "/work?lang=zh"},
 		{"clerk.scjg", "work-application", "/work/applications/" + number + "?lang=zh"},
 		{"editor.scjg", "edit", "/edit?lang=zh"}, {"editor.scjg", "edit-item", "/edit/powers/XK-SCJG-006?lang=zh"},
+		{"editor.scjg", "edit-new-service", "/edit/services/new?lang=zh"}, {"editor.scjg", "edit-responsibility", "/edit/responsibilities/XK-SCJG-006?lang=en"},
 		{"auditor", "audit", "/audit?lang=zh"}, {"secadmin", "admin", "/admin?lang=zh"}}
 	for i, p := range staff {
 		if i == 0 || staff[i-1].user != p.user {

@@ -1,0 +1,370 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"qingdan/data"
+)
+
+// The list editor's forms: one labelled field per item field. A form's
+// values are url.Values named after the item's JSON keys ("fee.basis" for
+// a nested key, "materials.2.name" for a cell of a repeated row), so the
+// same values are what the browser posts, what a refused form shows again
+// and what the preview carries to the save step. itemFromForm turns them
+// into the item struct that data validates; itemToForm does the reverse.
+
+// rowName names one cell of a repeated row ("materials.2.name"), or the
+// row itself for a list of strings ("accountability.0").
+func rowName(group string, i int, cell string) string {
+	if cell == "" {
+		return group + "." + strconv.Itoa(i)
+	}
+	return group + "." + strconv.Itoa(i) + "." + cell
+}
+
+// maxRows bounds the row numbers a form may use.
+const maxRows = 500
+
+// rowsIn lists the row numbers of a repeated group present in v, in order.
+func rowsIn(v url.Values, group string) []int {
+	seen := map[int]bool{}
+	for k := range v {
+		rest, ok := strings.CutPrefix(k, group+".")
+		if !ok {
+			continue
+		}
+		n, _, _ := strings.Cut(rest, ".")
+		if i, err := strconv.Atoi(n); err == nil && i >= 0 && i < maxRows {
+			seen[i] = true
+		}
+	}
+	out := make([]int, 0, len(seen))
+	for i := range seen {
+		out = append(out, i)
+	}
+	sort.Ints(out)
+	return out
+}
+
+// formReader reads an item's form, collecting the values that cannot be
+// read (a number that is not a whole number) as field errors.
+type formReader struct {
+	v      url.Values
+	errs   map[string]string
+	notInt string // the message for a value that is not a whole number
+}
+
+// text is a one-line value without surrounding space.
+func (r *formReader) text(name string) string { return strings.TrimSpace(r.v.Get(name)) }
+
+// long is a multi-line value: browsers send CRLF line ends, the lists
+// keep LF.
+func (r *formReader) long(name string) string {
+	return strings.TrimSpace(strings.ReplaceAll(r.v.Get(name), "\r\n", "\n"))
+}
+
+func (r *formReader) flag(name string) bool {
+	switch r.v.Get(name) {
+	case "on", "true", "1":
+		return true
+	}
+	return false
+}
+
+// num reads a whole number; empty is 0. A bad value is an error of field.
+func (r *formReader) num(name, field string) int {
+	s := r.text(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		if _, dup := r.errs[field]; !dup {
+			r.errs[field] = r.notInt
+		}
+	}
+	return n
+}
+
+// checks reads a group of checkboxes in the order of known (the order
+// the form shows them), then any others in alphabetical order, so that
+// the order of the browser's post never reads as a change.
+func (r *formReader) checks(name string, known []string) []string {
+	out := []string{}
+	for _, s := range r.v[name] {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	rank := func(s string) int {
+		if i := slices.Index(known, s); i >= 0 {
+			return i
+		}
+		return len(known)
+	}
+	slices.SortStableFunc(out, func(a, b string) int {
+		if d := rank(a) - rank(b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+// strs reads a repeated group of one text each, skipping empty rows.
+func (r *formReader) strs(group string) []string {
+	out := []string{}
+	for _, i := range rowsIn(r.v, group) {
+		if s := r.long(rowName(group, i, "")); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (r *formReader) materials() []data.Material {
+	out := []data.Material{}
+	for _, i := range rowsIn(r.v, "materials") {
+		m := data.Material{Name: r.text(rowName("materials", i, "name")), Required: r.flag(rowName("materials", i, "required"))}
+		if m.Name != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func (r *formReader) fee() data.Fee {
+	return data.Fee{Charged: r.flag("fee.charged"), Basis: r.long("fee.basis"), Items: r.strs("fee.items")}
+}
+
+func (r *formReader) basis() []data.Basis {
+	out := []data.Basis{}
+	for _, i := range rowsIn(r.v, "basis") {
+		b := data.Basis{Law: r.text(rowName("basis", i, "law")), DocNo: r.text(rowName("basis", i, "doc_no")),
+			Article: r.text(rowName("basis", i, "article")), Text: r.long(rowName("basis", i, "text"))}
+		if b != (data.Basis{}) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (r *formReader) steps() []data.Step {
+	out := []data.Step{}
+	for _, i := range rowsIn(r.v, "steps") {
+		name, days := r.text(rowName("steps", i, "name")), r.text(rowName("steps", i, "days"))
+		if name != "" || days != "" {
+			out = append(out, data.Step{Name: name, Days: r.num(rowName("steps", i, "days"), "steps")})
+		}
+	}
+	return out
+}
+
+func (r *formReader) stages() []data.Stage {
+	out := []data.Stage{}
+	for _, i := range rowsIn(r.v, "stages") {
+		s := data.Stage{Stage: r.text(rowName("stages", i, "stage")), Content: r.long(rowName("stages", i, "content")),
+			Basis: r.text(rowName("stages", i, "basis"))}
+		if s != (data.Stage{}) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// choiceValues lists the values of a set of fixed choices, in the order
+// the form shows them.
+func choiceValues(set string) []string {
+	var out []string
+	for _, c := range choiceSets[set] {
+		out = append(out, c.Value)
+	}
+	return out
+}
+
+// itemFromForm reads the item of kind k from its form. The field errors
+// are the values that could not be read; the item still holds the rest,
+// so validation can report on it too.
+func itemFromForm(k data.Kind, v url.Values, notInt string) (any, map[string]string) {
+	r := &formReader{v: v, errs: map[string]string{}, notInt: notInt}
+	switch k {
+	case data.KindPower:
+		return powerFromForm(r), r.errs
+	case data.KindService:
+		return serviceFromForm(r), r.errs
+	case data.KindResponsibility:
+		return responsibilityFromForm(r), r.errs
+	}
+	panic(fmt.Sprintf("web: no form for list %q", k))
+}
+
+func powerFromForm(r *formReader) *data.PowerItem {
+	return &data.PowerItem{Code: r.text("code"), Name: r.text("name"), Subitem: r.text("subitem"),
+		Category: r.text("category"), Basis: r.basis(), Dept: r.text("dept"), Nature: r.text("nature"),
+		Office: r.text("office"), Joint: r.checks("joint", nil), Levels: r.checks("levels", choiceValues("levels")),
+		Audience: r.checks("audience", choiceValues("power_audience")), LegalLimit: r.num("legal_limit", "legal_limit"),
+		PromisedLimit: r.num("promised_limit", "promised_limit"), CaseKind: r.text("case_kind"), Fee: r.fee(),
+		Conditions: r.long("conditions"), Materials: r.materials(), Steps: r.steps(),
+		ConsultPhone: r.text("consult_phone"), ComplaintPhone: r.text("complaint_phone"),
+		EffectiveFrom: r.text("effective_from"), PenaltyScope: r.long("penalty_scope"), IntegrityRisks: r.strs("integrity_risks")}
+}
+
+func serviceFromForm(r *formReader) *data.ServiceItem {
+	return &data.ServiceItem{Code: r.text("code"), Name: r.text("name"), Audience: r.text("audience"),
+		Theme: r.text("theme"), Hot: r.flag("hot"), OnlineDepth: r.num("online_depth", "online_depth"),
+		Visits: r.num("visits", "visits"), Dept: r.text("dept"), PowerCode: r.text("power_code"),
+		Category: r.text("category"), Materials: r.materials(), Fee: r.fee(),
+		LegalLimit: r.num("legal_limit", "legal_limit"), PromisedLimit: r.num("promised_limit", "promised_limit"),
+		Location: r.text("location"), Hours: r.text("hours"), ConsultPhone: r.text("consult_phone")}
+}
+
+func responsibilityFromForm(r *formReader) *data.Responsibility {
+	return &data.Responsibility{PowerCode: r.text("power_code"), Dept: r.text("dept"), Stages: r.stages(),
+		Accountability: r.strs("accountability"), AccountabilityBasis: r.long("accountability_basis"),
+		SupervisionPhone: r.text("supervision_phone")}
+}
+
+// itemToForm gives the form values of a listed item (its JSON as the
+// ledger recorded it).
+func itemToForm(k data.Kind, raw json.RawMessage) (url.Values, error) {
+	v := url.Values{}
+	var err error
+	switch k {
+	case data.KindPower:
+		var p data.PowerItem
+		if err = json.Unmarshal(raw, &p); err == nil {
+			powerToForm(v, &p)
+		}
+	case data.KindService:
+		var s data.ServiceItem
+		if err = json.Unmarshal(raw, &s); err == nil {
+			serviceToForm(v, &s)
+		}
+	case data.KindResponsibility:
+		var r data.Responsibility
+		if err = json.Unmarshal(raw, &r); err == nil {
+			responsibilityToForm(v, &r)
+		}
+	default:
+		err = fmt.Errorf("no form for list %q", k)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("web: the form of a %s: %w", k, err)
+	}
+	return v, nil
+}
+
+func setInt(v url.Values, name string, n int) { v.Set(name, strconv.Itoa(n)) }
+
+func setFlag(v url.Values, name string, b bool) {
+	if b {
+		v.Set(name, "on")
+	}
+}
+
+func setStrs(v url.Values, group string, xs []string) {
+	for i, s := range xs {
+		v.Set(rowName(group, i, ""), s)
+	}
+}
+
+func setMaterials(v url.Values, ms []data.Material) {
+	for i, m := range ms {
+		v.Set(rowName("materials", i, "name"), m.Name)
+		setFlag(v, rowName("materials", i, "required"), m.Required)
+	}
+}
+
+func setFee(v url.Values, f data.Fee) {
+	setFlag(v, "fee.charged", f.Charged)
+	v.Set("fee.basis", f.Basis)
+	setStrs(v, "fee.items", f.Items)
+}
+
+func powerToForm(v url.Values, p *data.PowerItem) {
+	for k, s := range map[string]string{"code": p.Code, "name": p.Name, "subitem": p.Subitem, "category": p.Category,
+		"dept": p.Dept, "nature": p.Nature, "office": p.Office, "case_kind": p.CaseKind, "conditions": p.Conditions,
+		"consult_phone": p.ConsultPhone, "complaint_phone": p.ComplaintPhone, "effective_from": p.EffectiveFrom,
+		"penalty_scope": p.PenaltyScope} {
+		v.Set(k, s)
+	}
+	v["joint"], v["levels"], v["audience"] = slices.Clone(p.Joint), slices.Clone(p.Levels), slices.Clone(p.Audience)
+	setInt(v, "legal_limit", p.LegalLimit)
+	setInt(v, "promised_limit", p.PromisedLimit)
+	setFee(v, p.Fee)
+	setMaterials(v, p.Materials)
+	setStrs(v, "integrity_risks", p.IntegrityRisks)
+	for i, b := range p.Basis {
+		v.Set(rowName("basis", i, "law"), b.Law)
+		v.Set(rowName("basis", i, "doc_no"), b.DocNo)
+		v.Set(rowName("basis", i, "article"), b.Article)
+		v.Set(rowName("basis", i, "text"), b.Text)
+	}
+	for i, s := range p.Steps {
+		v.Set(rowName("steps", i, "name"), s.Name)
+		setInt(v, rowName("steps", i, "days"), s.Days)
+	}
+}
+
+func serviceToForm(v url.Values, s *data.ServiceItem) {
+	for k, x := range map[string]string{"code": s.Code, "name": s.Name, "audience": s.Audience, "theme": s.Theme,
+		"dept": s.Dept, "power_code": s.PowerCode, "category": s.Category, "location": s.Location, "hours": s.Hours,
+		"consult_phone": s.ConsultPhone} {
+		v.Set(k, x)
+	}
+	setFlag(v, "hot", s.Hot)
+	setInt(v, "online_depth", s.OnlineDepth)
+	setInt(v, "visits", s.Visits)
+	setInt(v, "legal_limit", s.LegalLimit)
+	setInt(v, "promised_limit", s.PromisedLimit)
+	setMaterials(v, s.Materials)
+	setFee(v, s.Fee)
+}
+
+func responsibilityToForm(v url.Values, r *data.Responsibility) {
+	v.Set("power_code", r.PowerCode)
+	v.Set("dept", r.Dept)
+	v.Set("accountability_basis", r.AccountabilityBasis)
+	v.Set("supervision_phone", r.SupervisionPhone)
+	setStrs(v, "accountability", r.Accountability)
+	for i, s := range r.Stages {
+		v.Set(rowName("stages", i, "stage"), s.Stage)
+		v.Set(rowName("stages", i, "content"), s.Content)
+		v.Set(rowName("stages", i, "basis"), s.Basis)
+	}
+}
+
+// itemFields is an item's top-level fields as JSON.
+func itemFields(item any) map[string]json.RawMessage {
+	b, _ := json.Marshal(item)
+	var m map[string]json.RawMessage
+	json.Unmarshal(b, &m)
+	return m
+}
+
+// formChanges compares a listed item with what its form now holds. A
+// field counts as changed only if it differs from the item as the form
+// shows it (so whitespace the form trims, or null read as an empty list,
+// is no change); Before shows the value as listed.
+func formChanges(k data.Kind, listed json.RawMessage, after any) ([]data.FieldChange, error) {
+	shown, err := itemToForm(k, listed)
+	if err != nil {
+		return nil, err
+	}
+	normal, _ := itemFromForm(k, shown, "")
+	var stored map[string]json.RawMessage
+	if err := json.Unmarshal(listed, &stored); err != nil {
+		return nil, fmt.Errorf("web: a listed %s: %w", k, err)
+	}
+	changes := fieldDiff(itemFields(normal), itemFields(after))
+	for i := range changes {
+		changes[i].Before = stored[changes[i].Field]
+	}
+	return changes, nil
+}
