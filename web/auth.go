@@ -133,16 +133,36 @@ func (s *Server) guard(a Access) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		ok, err := s.cfg.Identity.Enforcer.Allowed(user, dept, a.Obj, a.Act)
-		if err != nil {
+		if err := s.permitted(c, user, a, dept); err != nil {
 			return err
 		}
-		if !ok {
-			s.audit(c, user, "permission.denied", "denied", a.Obj+" "+a.Act+" in "+dept)
-			return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("%s may not %s %s in department %s", user, a.Act, a.Obj, dept))
+		if a.Also != nil {
+			other, err := a.Also(s, c)
+			if err != nil {
+				return err
+			}
+			if other != "" && other != dept {
+				if err := s.permitted(c, user, a, other); err != nil {
+					return err
+				}
+			}
 		}
 		return c.Next()
 	}
+}
+
+// permitted checks a's permission in dept, recording a denial in the
+// security log.
+func (s *Server) permitted(c *fiber.Ctx, user string, a Access, dept string) error {
+	ok, err := s.cfg.Identity.Enforcer.Allowed(user, dept, a.Obj, a.Act)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.audit(c, user, "permission.denied", "denied", a.Obj+" "+a.Act+" in "+dept)
+		return fiber.NewError(fiber.StatusForbidden, fmt.Sprintf("%s may not %s %s in department %s", user, a.Act, a.Obj, dept))
+	}
+	return nil
 }
 
 // Access says who may call a route. Every route declares one.
@@ -152,6 +172,7 @@ type Access struct {
 	Obj     string // else a Casbin permission: object, action, department
 	Act     string
 	Dept    deptOf // the department the request concerns
+	Also    deptOf // optional: a second one it concerns (an item moved to another department), "" if none
 }
 
 // declared reports whether an Access says something (the zero value is a
@@ -180,6 +201,22 @@ func deptInBody(_ *Server, c *fiber.Ctx) (string, error) {
 		return "", badRequestf("the body must be a JSON object naming its dept")
 	}
 	return b.Dept, nil
+}
+
+// deptNamedInBody: the "dept" member of the JSON body if it has one (an
+// amendment that moves an item), else "".
+func deptNamedInBody(_ *Server, c *fiber.Ctx) (string, error) {
+	var b struct{ Dept string }
+	if err := json.Unmarshal(c.Body(), &b); err != nil {
+		return "", badRequestf("the body must be a JSON object")
+	}
+	return b.Dept, nil
+}
+
+// moving is the permission to amend an item of kind in its department and,
+// when the amendment names another department, in that one too.
+func moving(obj, act string, kind data.Kind) Access {
+	return Access{Obj: obj, Act: act, Dept: deptOfItem(kind), Also: deptNamedInBody}
 }
 
 // deptOfItem: the department of the listed item named by :code.

@@ -209,12 +209,26 @@ func testListEditingOverHTTP(t *testing.T) {
 	if status, body := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", editor, amend); status != 200 || !strings.Contains(string(body), `"version":2`) {
 		t.Fatalf("amend: %d %s", status, body)
 	}
+	move := map[string]any{"dept": "gaj", "basis_doc": "清编办〔2026〕10号", "change_note": "划转"}
+	if status, body := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", editor, move); status != 403 {
+		t.Fatalf("scjg's editor moves an item to gaj: %d %s, want 403", status, body)
+	}
+	if status, _ := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", editor, "not an object"); status != 400 {
+		t.Fatalf("amend with a string: %d, want 400", status)
+	}
 	bad := map[string]any{"promised_limit": 30, "consult_phone": "1", "complaint_phone": "1", "basis_doc": "x", "change_note": "y"}
 	status, body = send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", editor, bad)
 	var p Problem
 	json.Unmarshal(body, &p)
 	if status != 422 || p.Errors["promised_limit"] == "" || p.Errors["complaint_phone"] == "" {
 		t.Fatalf("invalid amendment: %d %s", status, body)
+	}
+	back := map[string]any{"dept": "scjg", "basis_doc": "清编办〔2026〕10号", "change_note": "划回"}
+	bianban := login(t, s, "editor.bianban")
+	for _, m := range []map[string]any{move, back} {
+		if status, body := send(t, s, "PUT", "/api/v1/powers/XK-TEST-001", bianban, m); status != 200 {
+			t.Fatalf("the 编办 moves an item to %v: %d %s", m["dept"], status, body)
+		}
 	}
 	repeal := map[string]any{"basis_doc": "清编办〔2026〕11号", "change_note": "取消"}
 	if status, body := send(t, s, "POST", "/api/v1/powers/XK-TEST-001/repeal", editor, repeal); status != 200 {
@@ -231,8 +245,8 @@ func testListEditingOverHTTP(t *testing.T) {
 	}
 	var detail map[string]any
 	getJSON(t, s, "/api/v1/powers/XK-TEST-001", &detail)
-	if h := detail["history"].([]any); len(h) != 3 || detail["status"] != "repealed" {
-		t.Fatalf("history %d versions, status %v; want 3 and repealed", len(h), detail["status"])
+	if h := detail["history"].([]any); len(h) != 5 || detail["status"] != "repealed" {
+		t.Fatalf("history %d versions, status %v; want 5 and repealed", len(h), detail["status"])
 	}
 }
 

@@ -143,13 +143,13 @@ func (s *Server) routeTable() []route {
 		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(data.KindDepartment)},
 		{"POST", "/api/v1/departments/:code/repeal", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.repealHandler(data.KindDepartment)},
 		{"POST", "/api/v1/powers", perm(policy.ObjPower, policy.ActPublish, deptInBody), s.publishHandler(data.KindPower)},
-		{"PUT", "/api/v1/powers/:code", perm(policy.ObjPower, policy.ActAmend, deptOfItem(data.KindPower)), s.amendHandler(data.KindPower)},
+		{"PUT", "/api/v1/powers/:code", moving(policy.ObjPower, policy.ActAmend, data.KindPower), s.amendHandler(data.KindPower)},
 		{"POST", "/api/v1/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(data.KindPower)), s.repealHandler(data.KindPower)},
 		{"POST", "/api/v1/responsibilities", perm(policy.ObjResponsibility, policy.ActPublish, deptInBody), s.publishHandler(data.KindResponsibility)},
-		{"PUT", "/api/v1/responsibilities/:code", perm(policy.ObjResponsibility, policy.ActAmend, deptOfItem(data.KindResponsibility)), s.amendHandler(data.KindResponsibility)},
+		{"PUT", "/api/v1/responsibilities/:code", moving(policy.ObjResponsibility, policy.ActAmend, data.KindResponsibility), s.amendHandler(data.KindResponsibility)},
 		{"POST", "/api/v1/responsibilities/:code/repeal", perm(policy.ObjResponsibility, policy.ActRepeal, deptOfItem(data.KindResponsibility)), s.repealHandler(data.KindResponsibility)},
 		{"POST", "/api/v1/services", perm(policy.ObjService, policy.ActPublish, deptInBody), s.publishHandler(data.KindService)},
-		{"PUT", "/api/v1/services/:code", perm(policy.ObjService, policy.ActAmend, deptOfItem(data.KindService)), s.amendHandler(data.KindService)},
+		{"PUT", "/api/v1/services/:code", moving(policy.ObjService, policy.ActAmend, data.KindService), s.amendHandler(data.KindService)},
 		{"POST", "/api/v1/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(data.KindService)), s.repealHandler(data.KindService)},
 	}
 }
