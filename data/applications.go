@@ -360,6 +360,6 @@ func nonNilPauses(p []Pause) []Pause {
 }
 
 func addTimeline(tx *gorm.DB, e *ledger.Entry, number string) error {
-	return execSQL(tx, `INSERT INTO application_events (ledger_index, number, type, time, actor, detail) VALUES (?,?,?,?,?,?)`,
-		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor, string(e.Data))
+	return execSQL(tx, `INSERT INTO application_events (ledger_index, number, type, time, actor) VALUES (?,?,?,?,?)`,
+		e.Index, number, e.Type, e.Time.Format(ledger.TimeFormat), e.Actor)
 }

@@ -59,7 +59,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if db.checkpointer, err = openGorm(sqlite.DriverName, sqliteDSN(path, false), 1); err != nil {
+	if db.checkpointer, err = openGorm(checkpointerDriver, sqliteDSN(path, false), 1); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -73,6 +73,10 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 const (
 	writerDriver = "sqlite3_qingdan_writer"
 	readerDriver = "sqlite3_qingdan_reader"
+	// checkpointerDriver grows the database file 32 MiB at a time (it is
+	// the connection that writes the database file), so that checkpoints
+	// rarely allocate blocks.
+	checkpointerDriver = "sqlite3_qingdan_checkpointer"
 )
 
 var registerOnce sync.Once
@@ -88,6 +92,9 @@ func registerDrivers() {
 			"PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 0", "PRAGMA temp_store = MEMORY",
 			"PRAGMA journal_size_limit = 67108864")}})
 		sql.Register(readerDriver, cachingDriver{&sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -8192")}})
+		sql.Register(checkpointerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			return c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_CHUNK_SIZE, 32<<20)
+		}})
 	})
 }
 
@@ -107,13 +114,6 @@ func pragmas(stmts ...string) func(*sqlite3.SQLiteConn) error {
 // steady writes or always-active readers.
 const walRestartFrames = 16384
 
-// walRestartBacklog: a RESTART waits until a passive checkpoint has left at
-// most this many frames uncopied, because a RESTART blocks new writes
-// while it copies the rest and syncs the database file, so it is started
-// when little is left to copy; past four times walRestartFrames it
-// restarts regardless, so the WAL stays bounded.
-const walRestartBacklog = 1024
-
 // checkpointEvery: how often checkpointWAL copies the WAL into the
 // database. Often, so that each copy (and the fsync of the database file
 // after it, which the next commit's fsync of the WAL can wait behind) stays
@@ -124,27 +124,33 @@ const checkpointEvery = 50 * time.Millisecond
 // checkpointWAL copies the WAL into the database file in the background
 // until Close. PASSIVE checkpoints never block the writer or readers; once
 // the WAL is long, a RESTART copies the rest and makes the next commit
-// reuse the file from the start (it waits for readers and holds off the
-// writer briefly, up to the busy timeout).
+// reuse the file from the start. A RESTART holds off the writer while it
+// waits for readers to leave the WAL, so it waits at most restartWait and
+// else gives up until the next tick (with the server's 10 s busy timeout,
+// RESTARTs under load stalled every append for up to 3.6 s).
 func (db *DB) checkpointWAL() {
 	defer close(db.stopped)
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
+	db.checkpointer.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))
 	for {
 		select {
 		case <-db.stop:
+			db.checkpointer.Exec("PRAGMA busy_timeout = 10000")
 			db.checkpointer.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			return
 		case <-t.C:
 			var busy, frames, copied int
 			row := db.checkpointer.Raw("PRAGMA wal_checkpoint(PASSIVE)").Row()
-			if row.Scan(&busy, &frames, &copied) == nil && frames > walRestartFrames &&
-				(frames-copied <= walRestartBacklog || frames > 4*walRestartFrames) {
+			if row.Scan(&busy, &frames, &copied) == nil && frames > walRestartFrames {
 				db.checkpointer.Exec("PRAGMA wal_checkpoint(RESTART)")
 			}
 		}
 	}
 }
+
+// restartWait bounds how long a WAL RESTART may hold off appends.
+const restartWait = 20 * time.Millisecond
 
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
