@@ -137,7 +137,16 @@ func projectApplication(tx *gorm.DB, e *ledger.Entry, action string) error {
 	if err != nil {
 		return err
 	}
-	if err := applyAction(app, e, action, &ev); err != nil {
+	return projectActionOn(tx, e, action, &ev, app)
+}
+
+// projectActionOn applies an action entry to app, the application's row as
+// read in this transaction, and saves it with the timeline step.
+func projectActionOn(tx *gorm.DB, e *ledger.Entry, action string, ev *ActionEvent, app *Application) error {
+	if app.Number != ev.Number {
+		return fmt.Errorf("%w: entry %d acts on %s, not %s", ErrInvalid, e.Index, ev.Number, app.Number)
+	}
+	if err := applyAction(app, e, action, ev); err != nil {
 		return err
 	}
 	if err := saveApplication(tx, app, e.Index); err != nil {

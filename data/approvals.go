@@ -283,6 +283,12 @@ func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev Ac
 				if err := check(cur); err != nil {
 					return err
 				}
+				// the row just read is the one the action changes (read once)
+				var done ActionEvent
+				if err := json.Unmarshal(e.Data, &done); err != nil {
+					return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+				}
+				return projectActionOn(g, e, t.past, &done, cur)
 			}
 			return Project(ctx, g, e)
 		}})
