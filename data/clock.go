@@ -18,11 +18,13 @@ const (
 )
 
 // Deadline is one statutory or promised deadline and how it was computed.
+// Explanation is in Chinese, ExplanationEN the same in English.
 type Deadline struct {
-	Date        string   `json:"date"`
-	Workdays    int      `json:"workdays"`
-	Explanation string   `json:"explanation"`
-	Warnings    []string `json:"warnings,omitempty"`
+	Date          string   `json:"date"`
+	Workdays      int      `json:"workdays"`
+	Explanation   string   `json:"explanation"`
+	ExplanationEN string   `json:"explanation_en"`
+	Warnings      []string `json:"warnings,omitempty"`
 }
 
 // TimelineStep is one stage of an application as the public sees it.
@@ -69,7 +71,8 @@ func (a *Approvals) deadline(app *Application, limit int, today workday.Date) *D
 		return nil
 	}
 	comp := a.calendar().Deadline(start, limit, spansOf(app.Pauses, today), app.ExtensionDays)
-	return &Deadline{Date: comp.Deadline.String(), Workdays: comp.Total(), Explanation: comp.Explain(""), Warnings: comp.Warnings}
+	return &Deadline{Date: comp.Deadline.String(), Workdays: comp.Total(), Explanation: comp.Explain(""),
+		ExplanationEN: comp.Explain("en"), Warnings: comp.Warnings}
 }
 
 func spansOf(pauses []Pause, today workday.Date) []workday.Span {

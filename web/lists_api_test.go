@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"qingdan/data"
 	"qingdan/data/demo"
@@ -28,9 +29,22 @@ func newDemoServer(t *testing.T) (*Server, *ledger.Log) {
 // newDemoServerWith is newDemoServer with the configuration changed by set.
 func newDemoServerWith(t *testing.T, set func(*Config)) (*Server, *ledger.Log) {
 	t.Helper()
+	return newDemoServerAt(t, nil, set)
+}
+
+// newDemoServerAt is newDemoServerWith with now as the clock of the main
+// ledger (entry times, hence acceptance dates) and of the approvals (today
+// for the clock status); nil is the real time.
+func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Server, *ledger.Log) {
+	t.Helper()
 	db := newTestDatabase(t).open(t)
 	store, _ := data.NewLedgerStore(db, data.MainLog)
-	l := storetest.NewLog(t, store)
+	var l *ledger.Log
+	if now != nil {
+		l = openLogAt(t, store, now)
+	} else {
+		l = storetest.NewLog(t, store)
+	}
 	cat := data.NewCatalog(db, l)
 	if err := demo.Seed(context.Background(), cat); err != nil {
 		t.Fatal(err)
@@ -50,9 +64,27 @@ func newDemoServerWith(t *testing.T, set func(*Config)) (*Server, *ledger.Log) {
 		t.Fatal(err)
 	}
 	approvals := data.NewApprovals(db, l, cals.Current)
+	if now != nil {
+		approvals.SetClock(now)
+	}
 	cfg := Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}
 	set(&cfg)
 	return New(cfg), l
+}
+
+// openLogAt opens a test ledger on s whose clock is now.
+func openLogAt(t *testing.T, s ledger.Store, now func() time.Time) *ledger.Log {
+	t.Helper()
+	key, _, err := ledger.NewKey(storetest.Origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := ledger.Open(s, ledger.Config{Origin: storetest.Origin, Key: key, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	return l
 }
 
 // creds is how a test request authenticates: a session cookie with its

@@ -39,14 +39,14 @@ func TestIsWorkday(t *testing.T) {
 		reason string
 		zh     string
 	}{
-		{"2026-10-01", false, "holiday: 国庆节", "法定节假日：国庆节"},
-		{"2026-10-04", false, "holiday: 国庆节", "法定节假日：国庆节"}, // a Sunday inside the holiday
-		{"2026-09-26", false, "holiday: 中秋节", "法定节假日：中秋节"},
+		{"2026-10-01", false, "holiday: National Day", "法定节假日：国庆节"},
+		{"2026-10-04", false, "holiday: National Day", "法定节假日：国庆节"}, // a Sunday inside the holiday
+		{"2026-09-26", false, "holiday: Mid-Autumn Festival", "法定节假日：中秋节"},
 		{"2026-09-28", true, "weekday", "工作日"}, // between 中秋节 and 国庆节
-		{"2026-10-10", true, "adjusted working day (调休): 国庆节", "调休上班：国庆节"},
+		{"2026-10-10", true, "adjusted working day for National Day", "调休上班：国庆节"},
 		{"2026-10-11", false, "weekend", "周末"},
-		{"2026-02-23", false, "holiday: 春节", "法定节假日：春节"}, // a Monday
-		{"2025-10-08", false, "holiday: 国庆节、中秋节", "法定节假日：国庆节、中秋节"},
+		{"2026-02-23", false, "holiday: Spring Festival", "法定节假日：春节"}, // a Monday
+		{"2025-10-08", false, "holiday: National Day and Mid-Autumn Festival", "法定节假日：国庆节、中秋节"},
 		{"2024-10-01", true, "weekday (no data for 2024: weekends only)", "工作日（2024 年无节假日数据，仅按周末计算）"},
 		{"2027-01-01", true, "weekday (no data for 2027: weekends only)", "工作日（2027 年无节假日数据，仅按周末计算）"},
 		{"2027-01-02", false, "weekend (no data for 2027: weekends only)", "周末（2027 年无节假日数据，仅按周末计算）"},

@@ -22,11 +22,11 @@ func ExampleCalendar_Deadline() {
 	// Limit: 20 working days + 10 days extension (§42) = 30 working days.
 	// Days not counted, and weekends worked:
 	//   2026-09-19 weekend (1 day, not counted)
-	//   2026-09-20 adjusted working day (调休): 国庆节 (counted)
-	//   2026-09-25 … 2026-09-27 holiday: 中秋节 (3 days, not counted)
+	//   2026-09-20 adjusted working day for National Day (counted)
+	//   2026-09-25 … 2026-09-27 holiday: Mid-Autumn Festival (3 days, not counted)
 	//   2026-09-28 … 2026-09-29 paused: 专家评审 (2 days, not counted, §45)
-	//   2026-10-01 … 2026-10-07 holiday: 国庆节 (7 days, not counted)
-	//   2026-10-10 adjusted working day (调休): 国庆节 (counted)
+	//   2026-10-01 … 2026-10-07 holiday: National Day (7 days, not counted)
+	//   2026-10-10 adjusted working day for National Day (counted)
 	//   2026-10-11 weekend (1 day, not counted)
 	//   2026-10-17 … 2026-10-18 weekend (2 days, not counted)
 	//   2026-10-24 … 2026-10-25 weekend (2 days, not counted)
@@ -49,6 +49,6 @@ func ExampleCalendar_With() {
 	fmt.Println(cal.Years(), updated.Years())
 	// Output:
 	// true weekday (no data for 2027: weekends only)
-	// false holiday: 元旦
+	// false holiday: New Year's Day
 	// [2025 2026] [2025 2026 2027]
 }

@@ -67,13 +67,13 @@ func (c Computation) periodText(en bool) string {
 	case c.Total() == 0:
 		return "时限 0 个工作日（即办件），当日办结。"
 	case c.ExtraDays > 0 && en:
-		return fmt.Sprintf("Limit: %d working days + %d days extension (§42) = %d working days.",
-			c.Workdays, c.ExtraDays, c.Total())
+		return fmt.Sprintf("Limit: %s + %s extension (§42) = %s.",
+			workingDays(c.Workdays), dayCount(c.ExtraDays), workingDays(c.Total()))
 	case c.ExtraDays > 0:
 		return fmt.Sprintf("时限 %d 个工作日，延长 %d 个工作日（第四十二条），共 %d 个工作日。",
 			c.Workdays, c.ExtraDays, c.Total())
 	case en:
-		return fmt.Sprintf("Limit: %d working days.", c.Workdays)
+		return fmt.Sprintf("Limit: %s.", workingDays(c.Workdays))
 	}
 	return fmt.Sprintf("时限 %d 个工作日。", c.Workdays)
 }
@@ -92,7 +92,7 @@ func (c Computation) deadlineText(en bool) string {
 }
 
 // Text describes s in Chinese (the default) or English, e.g.
-// "2026-10-01 … 2026-10-07 holiday: 国庆节 (7 days, not counted)".
+// "2026-10-01 … 2026-10-07 holiday: National Day (7 days, not counted)".
 func (s Step) Text(lang string) string {
 	en := isEnglish(lang)
 	what := kindText(s.Kind, s.Name, en)
@@ -134,4 +134,12 @@ func dayCount(n int) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
+}
+
+// workingDays is "1 working day" or "n working days".
+func workingDays(n int) string {
+	if n == 1 {
+		return "1 working day"
+	}
+	return fmt.Sprintf("%d working days", n)
 }

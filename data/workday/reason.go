@@ -70,8 +70,8 @@ type Reason struct {
 // Workday reports whether the day counts as a working day.
 func (r Reason) Workday() bool { return r.Kind.counts() }
 
-// String is the English text of r, e.g. "holiday: 国庆节",
-// "adjusted working day (调休): 国庆节" or
+// String is the English text of r, e.g. "holiday: National Day",
+// "adjusted working day for National Day" (a 调休 working weekend) or
 // "weekday (no data for 2027: weekends only)".
 func (r Reason) String() string { return r.Text("en") }
 
@@ -99,15 +99,51 @@ func kindText(k Kind, name string, en bool) string {
 	case k == Weekend:
 		return "周末"
 	case k == Holiday && en:
-		return "holiday: " + name
+		return "holiday: " + holidayEN(name)
 	case k == Holiday:
 		return "法定节假日：" + name
 	case k == AdjustedWorkday && en:
-		return "adjusted working day (调休): " + name
+		return "adjusted working day for " + holidayEN(name)
 	case k == AdjustedWorkday:
 		return "调休上班：" + name
 	}
 	return pausedText(name, en)
+}
+
+// holidayNamesEN are the English names of the holidays as the State
+// Council notices (holidays/*.json) name them.
+var holidayNamesEN = map[string]string{
+	"元旦":  "New Year's Day",
+	"春节":  "Spring Festival",
+	"清明节": "Qingming Festival",
+	"劳动节": "Labour Day",
+	"端午节": "Dragon Boat Festival",
+	"中秋节": "Mid-Autumn Festival",
+	"国庆节": "National Day",
+}
+
+// HolidayName is a holiday's name in Chinese (the default: the name in the
+// notice, unchanged) or English (lang "en…"). Holidays that a notice
+// joins with "、" (2025: "国庆节、中秋节") are joined with "and"
+// ("National Day and Mid-Autumn Festival"); a name without an English
+// translation (a year loaded at run time may use a new one) is kept as it
+// is.
+func HolidayName(name, lang string) string {
+	if !isEnglish(lang) {
+		return name
+	}
+	return holidayEN(name)
+}
+
+// holidayEN is HolidayName in English.
+func holidayEN(name string) string {
+	parts := strings.Split(name, "、")
+	for i, p := range parts {
+		if en, ok := holidayNamesEN[strings.TrimSpace(p)]; ok {
+			parts[i] = en
+		}
+	}
+	return strings.Join(parts, " and ")
 }
 
 // pausedText names a §45 pause.
