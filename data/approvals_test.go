@@ -232,8 +232,9 @@ func testNoPersonalDataInLedger(t *testing.T) {
 }
 
 // TestClockAroundNationalDay accepts on 2026-09-24 with a 5-day promised
-// limit: the Mid-Autumn and National Day holidays are skipped and the
-// 调休 Saturday 10-10 counts.
+// limit: the Mid-Autumn (09-25…27) and National Day (10-01…07) holidays
+// are skipped, so the five days are 09-28, 09-29, 09-30, 10-08 and 10-09
+// (the 调休 working Saturday 10-10 comes after; workday's tests count it).
 func TestClockAroundNationalDay(t *testing.T) { pgtest.Backends(t, testClockAroundNationalDay) }
 
 func testClockAroundNationalDay(t *testing.T) {
