@@ -170,6 +170,12 @@ func insertSubmitted(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCode
 	if err := serviceInForce(tx, ev.ServiceCode, ev.PowerCode); err != nil {
 		return err
 	}
+	return insertSubmittedRow(tx, e, ev, queryCodeHash)
+}
+
+// insertSubmittedRow writes the application row and its first timeline
+// step, once the service and power are known to be in force.
+func insertSubmittedRow(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
 	err := execSQL(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
 		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index, query_code_hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,

@@ -32,6 +32,7 @@ type Approvals struct {
 	// termsCache keeps cachedTerms by table and code.
 	termsCache sync.Map
 	numbers    numberSequence
+	inForce    inForceMemo
 }
 
 // NewApprovals returns the approvals service; calendar returns the
@@ -97,8 +98,17 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
 			// What Project does for this entry, without decoding the event
-			// again, and with the query code's hash beside it.
-			if err := insertSubmitted(g, e, ev, applicant.HashQueryCode(code)); err != nil {
+			// again, with the query code's hash beside it, and with the
+			// in-force check remembered while only applications are
+			// appended (inForceMemo).
+			a.inForce.begin(tx, e)
+			if !a.inForce.known(ev.ServiceCode, ev.PowerCode) {
+				if err := serviceInForce(g, ev.ServiceCode, ev.PowerCode); err != nil {
+					return err
+				}
+				a.inForce.remember(ev.ServiceCode, ev.PowerCode)
+			}
+			if err := insertSubmittedRow(g, e, ev, applicant.HashQueryCode(code)); err != nil {
 				return err
 			}
 			for _, m := range req.Materials {
@@ -107,7 +117,11 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 					return err
 				}
 			}
-			return execSQL(g, `INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal))
+			if err := execSQL(g, `INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal)); err != nil {
+				return err
+			}
+			a.inForce.projected(e)
+			return nil
 		}})
 	if err != nil {
 		return nil, err
@@ -275,27 +289,39 @@ func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev Ac
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application." + t.past, Actor: actor, Dept: dept, Data: ev,
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
-			if check != nil {
-				cur, err := applicationRow(g, number)
-				if err != nil {
-					return err
-				}
-				if err := check(cur); err != nil {
-					return err
-				}
-				// the row just read is the one the action changes (read once)
-				var done ActionEvent
-				if err := json.Unmarshal(e.Data, &done); err != nil {
-					return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
-				}
-				return projectActionOn(g, e, t.past, &done, cur)
+			a.inForce.begin(tx, e)
+			if err := a.projectAct(ctx, g, e, number, t.past, check); err != nil {
+				return err
 			}
-			return Project(ctx, g, e)
+			a.inForce.projected(e) // an action changes no list: the memo's chain goes on
+			return nil
 		}})
 	if err != nil {
 		return nil, err
 	}
 	return app.Receipt, nil
+}
+
+// projectAct projects an action entry, with the caller's check run on the
+// application's row as it is in the transaction (read once: the row
+// checked is the row changed).
+func (a *Approvals) projectAct(ctx context.Context, g *gorm.DB, e *ledger.Entry, number, past string,
+	check func(app *Application) error) error {
+	if check == nil {
+		return Project(ctx, g, e)
+	}
+	cur, err := applicationRow(g, number)
+	if err != nil {
+		return err
+	}
+	if err := check(cur); err != nil {
+		return err
+	}
+	var done ActionEvent
+	if err := json.Unmarshal(e.Data, &done); err != nil {
+		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	}
+	return projectActionOn(g, e, past, &done, cur)
 }
 
 // Get reads an application with its clock and timeline.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 	"golang.org/x/mod/sumdb/tlog"
@@ -34,6 +35,11 @@ type LedgerStore struct {
 	prepareOnce sync.Once
 	prepared    writeStmts
 	prepareErr  error
+
+	// failures counts batch transactions rolled back or failing to
+	// commit: what a projection remembered from inside one of them may
+	// not have happened (see inForceMemo).
+	failures atomic.Int64
 }
 
 // writeStmts are the batch statements, prepared once on the writer.
@@ -366,9 +372,16 @@ func (t *ledgerTx) Release(ctx context.Context, name string) error {
 	return writeError("release savepoint", err)
 }
 
-func (t *ledgerTx) Commit() error { return writeError("commit", t.g.Commit().Error) }
+func (t *ledgerTx) Commit() error {
+	err := t.g.Commit().Error
+	if err != nil {
+		t.s.failures.Add(1)
+	}
+	return writeError("commit", err)
+}
 
 func (t *ledgerTx) Rollback() error {
+	t.s.failures.Add(1)
 	err := t.g.Rollback().Error
 	if errors.Is(err, sql.ErrTxDone) {
 		return nil

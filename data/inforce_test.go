@@ -1,0 +1,79 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"qingdan/data/applicant"
+	"qingdan/data/pgtest"
+	"qingdan/ledger"
+)
+
+// The memo is trusted only along an unbroken chain of application entries
+// projected through it, and never across a failed transaction.
+func TestInForceMemoChain(t *testing.T) {
+	store := &LedgerStore{}
+	tx := &ledgerTx{s: store}
+	var m inForceMemo
+	entry := func(i int64) *ledger.Entry { return &ledger.Entry{Index: i} }
+
+	m.begin(tx, entry(10))
+	m.remember("FW-1", "XK-1")
+	m.projected(entry(10))
+	m.begin(tx, entry(11))
+	if !m.known("FW-1", "XK-1") {
+		t.Fatal("the next application entry does not see what the previous one found")
+	}
+	// entry 11 is rejected (not projected): index 11 is used again
+	m.begin(tx, entry(11))
+	if !m.known("FW-1", "XK-1") {
+		t.Fatal("a rejected application entry broke the chain")
+	}
+	m.projected(entry(11))
+	// entry 12 is something else (a list change): 13 must not trust the memo
+	m.begin(tx, entry(13))
+	if m.known("FW-1", "XK-1") {
+		t.Fatal("the memo survived an entry that did not go through it")
+	}
+	m.remember("FW-1", "XK-1")
+	m.projected(entry(13))
+	store.failures.Add(1) // the batch holding 13 was rolled back
+	m.begin(tx, entry(14))
+	if m.known("FW-1", "XK-1") {
+		t.Fatal("the memo survived a failed transaction")
+	}
+	m.projected(entry(14))
+	m.begin(tx, entry(15))
+	m.remember("FW-2", "XK-2")
+	if !m.known("FW-2", "XK-2") || m.known("FW-2", "XK-1") {
+		t.Fatal("pairs are remembered by service and power together")
+	}
+}
+
+// A submission warms the memo; a repeal in between makes the next
+// submission for the same service check the lists again and be refused.
+func TestInForceMemoDoesNotOutliveARepeal(t *testing.T) { pgtest.Backends(t, testInForceMemoRepeal) }
+
+func testInForceMemoRepeal(t *testing.T) {
+	a, c, _, _ := newApprovals(t)
+	ctx := context.Background()
+	req := func() SubmitRequest {
+		return SubmitRequest{ServiceCode: "FW-SCJG-001", Applicant: applicant.Applicant{Type: "natural", Name: testName,
+			IDType: "resident_id", IDNumber: validResidentID(t), Phone: testPhone}}
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := a.Submit(ctx, req()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !a.inForce.known("FW-SCJG-001", "XK-SCJG-001") {
+		t.Fatal("three submissions in a row did not use the memo")
+	}
+	if _, err := c.Repeal(ctx, "editor", KindPower, "XK-SCJG-001", testMeta); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Submit(ctx, req()); !errors.Is(err, ErrNotInForce) {
+		t.Fatalf("after the power's repeal: got %v, want ErrNotInForce", err)
+	}
+}
