@@ -102,11 +102,10 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 			// in-force check remembered while only applications are
 			// appended (inForceMemo).
 			a.inForce.begin(tx, e)
-			if !a.inForce.known(ev.ServiceCode, ev.PowerCode) {
-				if err := serviceInForce(g, ev.ServiceCode, ev.PowerCode); err != nil {
-					return err
-				}
-				a.inForce.remember(ev.ServiceCode, ev.PowerCode)
+			if err := a.inForce.check(ev.ServiceCode, ev.PowerCode, func() error {
+				return serviceInForce(g, ev.ServiceCode, ev.PowerCode)
+			}); err != nil {
+				return err
 			}
 			if err := insertSubmittedRow(g, e, ev, applicant.HashQueryCode(code)); err != nil {
 				return err

@@ -93,7 +93,10 @@ func registerDrivers() {
 			"PRAGMA journal_size_limit = 67108864")}})
 		sql.Register(readerDriver, cachingDriver{&sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -8192")}})
 		sql.Register(checkpointerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			return c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_CHUNK_SIZE, 32<<20)
+			if err := c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_CHUNK_SIZE, 32<<20); err != nil {
+				return err
+			}
+			return pragmas(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))(c)
 		}})
 	})
 }
@@ -117,8 +120,8 @@ const walRestartFrames = 16384
 // checkpointEvery: how often checkpointWAL copies the WAL into the
 // database. Often, so that each copy (and the fsync of the database file
 // after it, which the next commit's fsync of the WAL can wait behind) stays
-// small: at 250 ms, appends under load had p99 latencies of 90–130 ms; at
-// 50 ms, 44 ms (docs/benchmarks.md).
+// small (with wrk submissions, p99 was 88–126 ms in runs at 250 ms and
+// 44 ms in two runs at 50 ms; docs/benchmarks.md).
 const checkpointEvery = 50 * time.Millisecond
 
 // checkpointWAL copies the WAL into the database file in the background
@@ -132,7 +135,6 @@ func (db *DB) checkpointWAL() {
 	defer close(db.stopped)
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
-	db.checkpointer.Exec(fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))
 	for {
 		select {
 		case <-db.stop:

@@ -41,18 +41,20 @@ func (m *inForceMemo) begin(tx ledger.Tx, e *ledger.Entry) {
 	}
 }
 
-// known reports whether the pair was found in force earlier in the chain.
-func (m *inForceMemo) known(service, power string) bool {
+// check runs inForce for the pair unless it was found in force earlier in
+// the chain, and remembers the pair when it is.
+func (m *inForceMemo) check(service, power string, inForce func() error) error {
+	key := [2]string{service, power}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.pairs[[2]string{service, power}]
-}
-
-// remember records a pair this transaction found in force.
-func (m *inForceMemo) remember(service, power string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.pairs[[2]string{service, power}] = true
+	if m.pairs[key] {
+		return nil
+	}
+	if err := inForce(); err != nil {
+		return err
+	}
+	m.pairs[key] = true
+	return nil
 }
 
 // projected extends the chain by the application entry just projected.

@@ -195,12 +195,12 @@ func perm(obj, act string, dept deptOf) Access { return Access{Obj: obj, Act: ac
 func allDepts(*Server, *fiber.Ctx) (string, error) { return policy.AllDepartments, nil }
 
 // deptInBody: the "dept" member of the JSON body (a new item).
-func deptInBody(_ *Server, c *fiber.Ctx) (string, error) {
-	var b struct{ Dept string }
-	if err := json.Unmarshal(c.Body(), &b); err != nil || b.Dept == "" {
+func deptInBody(s *Server, c *fiber.Ctx) (string, error) {
+	dept, err := deptNamedInBody(s, c)
+	if err != nil || dept == "" {
 		return "", badRequestf("the body must be a JSON object naming its dept")
 	}
-	return b.Dept, nil
+	return dept, nil
 }
 
 // deptNamedInBody: the "dept" member of the JSON body if it has one (an
@@ -214,9 +214,10 @@ func deptNamedInBody(_ *Server, c *fiber.Ctx) (string, error) {
 }
 
 // moving is the permission to amend an item of kind in its department and,
-// when the amendment names another department, in that one too.
-func moving(obj, act string, kind data.Kind) Access {
-	return Access{Obj: obj, Act: act, Dept: deptOfItem(kind), Also: deptNamedInBody}
+// when the amendment names another department (named gives it, "" if
+// none), in that one too.
+func moving(obj, act string, kind data.Kind, named deptOf) Access {
+	return Access{Obj: obj, Act: act, Dept: deptOfItem(kind), Also: named}
 }
 
 // deptOfItem: the department of the listed item named by :code.

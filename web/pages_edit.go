@@ -53,12 +53,17 @@ func editorDept(s *Server, c *fiber.Ctx) (string, error) {
 }
 
 // deptInForm: the "dept" field of the item form posted by the editor.
-func deptInForm(_ *Server, c *fiber.Ctx) (string, error) {
-	dept := strings.TrimSpace(c.FormValue("dept"))
+func deptInForm(s *Server, c *fiber.Ctx) (string, error) {
+	dept, _ := deptNamedInForm(s, c)
 	if dept == "" {
 		return "", badRequestf("the form must name the item's dept")
 	}
 	return dept, nil
+}
+
+// deptNamedInForm: the form's "dept" field, "" if it has none.
+func deptNamedInForm(_ *Server, c *fiber.Ctx) (string, error) {
+	return strings.TrimSpace(c.FormValue("dept")), nil
 }
 
 // editPage serves /edit: the items the editor may change.
@@ -285,19 +290,6 @@ func mergeErrors(errs, more map[string]string) {
 	}
 }
 
-// itemDept is the department an item form names.
-func itemDept(item any) string {
-	switch it := item.(type) {
-	case *data.PowerItem:
-		return it.Dept
-	case *data.ServiceItem:
-		return it.Dept
-	case *data.Responsibility:
-		return it.Dept
-	}
-	return ""
-}
-
 // formAgain reports whether the editor asked for the form again (one more
 // row, or back from the preview) rather than to go on.
 func formAgain(c *fiber.Ctx) bool { return c.FormValue("add_row") != "" || c.FormValue("back") != "" }
@@ -344,9 +336,6 @@ func (s *Server) editItemSubmit(seg string) fiber.Handler {
 		}
 		f, item, meta := s.postedItem(c, l)
 		f.Amend = true
-		if dept := itemDept(item); dept != it.Dept && dept != "" && !s.mayEdit(c, l, dept, policy.ActAmend) {
-			return fiber.NewError(fiber.StatusForbidden, "you may not move the item to department "+dept)
-		}
 		if formAgain(c) {
 			f.Errors = nil
 			return s.showItemForm(c, fiber.StatusOK, it, f, meta, "")
