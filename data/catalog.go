@@ -226,6 +226,30 @@ func (c *Catalog) Get(ctx context.Context, kind Kind, code string) (*Item, error
 	return r.item(kind), nil
 }
 
+// Names reads the names of the listed items of kind with the given codes
+// in one query (a page of responsibilities shows its powers' names);
+// codes never listed are absent.
+func (c *Catalog) Names(ctx context.Context, kind Kind, codes []string) (map[string]string, error) {
+	spec, err := specOf(kind)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	var rows []struct{ Code, Item string }
+	if err := c.db.Reader.WithContext(ctx).Raw(`SELECT code, item FROM `+spec.table+` WHERE code IN ?`, codes).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		var n struct{ Name string }
+		json.Unmarshal([]byte(r.Item), &n)
+		out[r.Code] = n.Name
+	}
+	return out, nil
+}
+
 type itemRow struct {
 	Code        string
 	Dept        string

@@ -240,3 +240,21 @@ func testListSeesIndexZero(t *testing.T) {
 		t.Fatalf("departments listed %d (%v), want 2", p.Total, err)
 	}
 }
+
+func TestNamesInOneQuery(t *testing.T) { pgtest.Backends(t, testNamesInOneQuery) }
+
+func testNamesInOneQuery(t *testing.T) {
+	c, _, _ := newCatalog(t)
+	seedBasics(t, c)
+	names, err := c.Names(context.Background(), KindPower, []string{"XK-SCJG-001", "XK-SCJG-002", "XK-NONE-999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := testPower("XK-SCJG-001", "scjg").Name
+	if len(names) != 2 || names["XK-SCJG-001"] != want || names["XK-SCJG-002"] == "" {
+		t.Fatalf("names %v, want two listed powers named (the first %q)", names, want)
+	}
+	if none, err := c.Names(context.Background(), KindPower, nil); err != nil || len(none) != 0 {
+		t.Fatalf("no codes: %v %v", none, err)
+	}
+}

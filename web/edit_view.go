@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -277,8 +278,11 @@ func (f *itemForm) rows(spec fieldSpec) []int {
 		next = rows[len(rows)-1] + 1
 	}
 	more := 0
-	if f.Blank {
-		more = map[bool]int{true: spec.Blank, false: 1}[len(rows) == 0]
+	switch {
+	case f.Blank && len(rows) == 0:
+		more = spec.Blank
+	case f.Blank:
+		more = 1
 	}
 	if len(rows)+more == 0 {
 		more = 1
@@ -355,7 +359,7 @@ func (f *itemForm) Summary() []errorLink {
 			}
 		}
 	}
-	for _, k := range sortedKeys(f.Errors) {
+	for _, k := range slices.Sorted(maps.Keys(f.Errors)) {
 		if seen[k] {
 			continue
 		}
@@ -366,15 +370,6 @@ func (f *itemForm) Summary() []errorLink {
 		out = append(out, link)
 	}
 	return out
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // fieldLabel is the label of an item's top-level field, for the preview.

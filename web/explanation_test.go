@@ -37,42 +37,35 @@ func TestProgressExplanationLanguage(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("progress (en): %d", status)
 	}
-	for _, want := range []string{
+	checkText(t, "English progress page", en, []string{
 		"Accepted 2026-09-24 (Thursday).",
 		"2026-09-25 … 2026-09-27 holiday: Mid-Autumn Festival (3 days, not counted)",
 		"2026-10-01 … 2026-10-07 holiday: National Day (7 days, not counted)",
-	} {
-		if !strings.Contains(en, want) {
-			t.Errorf("English progress page lacks %q", want)
-		}
-	}
-	for _, name := range chineseHolidayNames {
-		if strings.Contains(en, name) {
-			t.Errorf("English progress page shows the Chinese holiday name %q", name)
-		}
-	}
-	for _, zh := range []string{"受理日", "法定节假日", "不计入", "截止日"} {
-		if strings.Contains(en, zh) {
-			t.Errorf("English progress page has Chinese explanation text %q", zh)
-		}
-	}
+	}, append([]string{"受理日", "法定节假日", "不计入", "截止日"}, chineseHolidayNames...))
 
 	status, _, zh := postForm(t, s, "/progress", creds{}, form)
 	if status != 200 {
 		t.Fatalf("progress (zh): %d", status)
 	}
-	for _, want := range []string{
+	checkText(t, "Chinese progress page", zh, []string{
 		"受理日 2026-09-24（星期四）",
 		"2026-09-25 至 2026-09-27 法定节假日：中秋节（3 天，不计入）",
 		"2026-10-01 至 2026-10-07 法定节假日：国庆节（7 天，不计入）",
-	} {
-		if !strings.Contains(zh, want) {
-			t.Errorf("Chinese progress page lacks %q", want)
+	}, []string{"National Day", "Mid-Autumn", "not counted"})
+}
+
+// checkText reports each of want that body lacks and each of not that it
+// has.
+func checkText(t *testing.T, what, body string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s lacks %q", what, w)
 		}
 	}
-	for _, enText := range []string{"National Day", "Mid-Autumn", "not counted"} {
-		if strings.Contains(zh, enText) {
-			t.Errorf("Chinese progress page has English explanation text %q", enText)
+	for _, n := range not {
+		if strings.Contains(body, n) {
+			t.Errorf("%s has %q", what, n)
 		}
 	}
 }
@@ -87,11 +80,7 @@ func TestWorkPageExplanationLanguage(t *testing.T) {
 	if status != 200 || !strings.Contains(en, "2026-09-25 … 2026-09-27 holiday: Mid-Autumn Festival (3 days, not counted)") {
 		t.Fatalf("work page (en): %d, want the English explanation", status)
 	}
-	for _, name := range chineseHolidayNames {
-		if strings.Contains(en, name) {
-			t.Errorf("English work page shows the Chinese holiday name %q", name)
-		}
-	}
+	checkText(t, "English work page", en, nil, chineseHolidayNames)
 	status, zh := getPage(t, s, "/work/applications/"+number+"?lang=zh", clerk)
 	if status != 200 || !strings.Contains(zh, "法定节假日：中秋节") || strings.Contains(zh, "Mid-Autumn") {
 		t.Errorf("work page (zh): %d, want the Chinese explanation only", status)
@@ -131,10 +120,6 @@ func TestAPIExplanationEN(t *testing.T) {
 		if !strings.Contains(d.ExplanationEN, "holiday: "+holiday[1]) {
 			t.Errorf("%s.explanation_en is not the English text: %q", name, d.ExplanationEN)
 		}
-		for _, zh := range chineseHolidayNames {
-			if strings.Contains(d.ExplanationEN, zh) {
-				t.Errorf("%s.explanation_en has %q: %q", name, zh, d.ExplanationEN)
-			}
-		}
+		checkText(t, name+".explanation_en", d.ExplanationEN, nil, chineseHolidayNames)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -88,27 +89,35 @@ func (s *Server) editPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	names, err := s.itemNames(c.UserContext(), l.kind, pg.Items)
+	if err != nil {
+		return err
+	}
 	type row struct{ Code, Name, Dept, Status string }
 	rows := make([]row, 0, len(pg.Items))
 	for _, it := range pg.Items {
-		rows = append(rows, row{it.Code, s.itemName(c.UserContext(), it), it.Dept, it.Status})
+		rows = append(rows, row{it.Code, names[it.Code], it.Dept, it.Status})
 	}
 	return s.render(c, "edit", "edit", fiber.Map{"Rows": rows, "Kind": seg, "Q": q, "Pager": newPager(c, pg), "EditorDept": dept})
 }
 
-// itemName is an item's name; a responsibility is named by its power.
-func (s *Server) itemName(ctx context.Context, it *data.Item) string {
-	raw := it.Raw
-	if it.Kind == data.KindResponsibility {
-		p, err := s.cfg.Catalog.Get(ctx, data.KindPower, it.Code)
-		if err != nil {
-			return ""
-		}
-		raw = p.Raw
+// itemNames are the names of listed items by code; a responsibility is
+// named by its power (read for the whole page at once).
+func (s *Server) itemNames(ctx context.Context, kind data.Kind, items []*data.Item) (map[string]string, error) {
+	codes := make([]string, len(items))
+	for i, it := range items {
+		codes[i] = it.Code
 	}
-	var n struct{ Name string }
-	json.Unmarshal(raw, &n)
-	return n.Name
+	if kind == data.KindResponsibility {
+		return s.cfg.Catalog.Names(ctx, data.KindPower, codes)
+	}
+	names := map[string]string{}
+	for _, it := range items {
+		var n struct{ Name string }
+		json.Unmarshal(it.Raw, &n)
+		names[it.Code] = n.Name
+	}
+	return names, nil
 }
 
 // editForm is the change's metadata the editor posted.
@@ -121,6 +130,18 @@ type editForm struct {
 func readEditForm(c *fiber.Ctx) editForm {
 	return editForm{BasisDoc: strings.TrimSpace(c.FormValue("basis_doc")),
 		ChangeNote: strings.TrimSpace(c.FormValue("change_note")), Major: c.FormValue("major") == "on"}
+}
+
+// missing lists the change's required metadata left empty.
+func (f editForm) missing(msgs map[string]string) map[string]string {
+	errs := map[string]string{}
+	if f.BasisDoc == "" {
+		errs["basis_doc"] = msgs["ef_err_required"]
+	}
+	if f.ChangeNote == "" {
+		errs["change_note"] = msgs["ef_err_required"]
+	}
+	return errs
 }
 
 func (f editForm) meta() data.ChangeMeta {
@@ -246,14 +267,23 @@ func (s *Server) editItemPage(seg string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		v, err := itemToForm(l.kind, it.Raw)
+		f, err := s.amendForm(c, l, it)
 		if err != nil {
 			return err
 		}
-		f := s.newItemForm(c, l, v, nil)
-		f.Amend, f.Blank = true, true
 		return s.showItemForm(c, fiber.StatusOK, it, f, editForm{}, "")
 	}
+}
+
+// amendForm is the form of a listed item as it stands.
+func (s *Server) amendForm(c *fiber.Ctx, l editList, it *data.Item) (*itemForm, error) {
+	v, err := itemToForm(l.kind, it.Raw)
+	if err != nil {
+		return nil, err
+	}
+	f := s.newItemForm(c, l, v, nil)
+	f.Amend, f.Blank = true, true
+	return f, nil
 }
 
 // postedItem reads a posted item form: its values, the item they make
@@ -270,11 +300,8 @@ func (s *Server) postedItem(c *fiber.Ctx, l editList) (*itemForm, any, editForm)
 		mergeErrors(errs, formErrors(err))
 	}
 	meta := readEditForm(c)
-	if meta.BasisDoc == "" {
-		errs["basis_doc"] = msgs["ef_err_required"]
-	}
-	if meta.ChangeNote == "" {
-		errs["change_note"] = msgs["ef_err_required"]
+	for k, m := range meta.missing(msgs) {
+		errs[k] = m
 	}
 	f := s.newItemForm(c, l, v, errs)
 	f.AddRow = c.FormValue("add_row")
@@ -387,13 +414,8 @@ func (s *Server) preview(c *fiber.Ctx, f *itemForm, diff []data.FieldChange, met
 }
 
 func hiddenFields(v url.Values) []hiddenField {
-	names := make([]string, 0, len(v))
-	for k := range v {
-		names = append(names, k)
-	}
-	sort.Strings(names)
 	var out []hiddenField
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
 		for _, x := range v[k] {
 			out = append(out, hiddenField{k, x})
 		}
@@ -431,13 +453,7 @@ func (s *Server) editRepeal(seg string) fiber.Handler {
 		}
 		meta := readEditForm(c)
 		msgs := messages(lang(c))
-		errs := map[string]string{}
-		if meta.BasisDoc == "" {
-			errs["basis_doc"] = msgs["ef_err_required"]
-		}
-		if meta.ChangeNote == "" {
-			errs["change_note"] = msgs["ef_err_required"]
-		}
+		errs := meta.missing(msgs)
 		if len(errs) == 0 && c.FormValue("step") != "save" {
 			diff := []diffRow{{Field: "status", Label: msgs["status"],
 				Before: json.RawMessage(`"` + it.Status + `"`), After: json.RawMessage(`"repealed"`)}}
@@ -463,12 +479,10 @@ func (s *Server) editRepeal(seg string) fiber.Handler {
 // showRepealRefused shows the item's page again with why the repeal was
 // refused beside the repeal form.
 func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *data.Item, meta editForm, status int, errs map[string]string, problem string) error {
-	v, err := itemToForm(l.kind, it.Raw)
+	f, err := s.amendForm(c, l, it)
 	if err != nil {
 		return err
 	}
-	f := s.newItemForm(c, l, v, nil)
-	f.Amend, f.Blank = true, true
 	p := itemPage{Kind: l.seg, Item: it, F: f, Problem: problem, Version: it.Version, Repeal: meta, RepealErrors: errs}
 	c.Status(status)
 	return s.render(c, "edit_item", "edit", p)

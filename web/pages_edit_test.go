@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -587,6 +588,27 @@ func TestEditFormChoices(t *testing.T) {
 		sv := data.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: "individual", OnlineDepth: n}
 		if err := sv.Validate(); err != nil {
 			t.Errorf("online depth %s: %v", d.Value, err)
+		}
+	}
+}
+
+// TestResponsibilityPagesNameThePower: the public responsibility list and
+// the editor's list name each responsibility by its power.
+func TestResponsibilityPagesNameThePower(t *testing.T) {
+	s, _ := newDemoServer(t)
+	editor := login(t, s, "editor.scjg")
+	code := regexp.MustCompile(`[A-Z]{2}-SCJG-\d{3}`)
+	for _, page := range []struct{ path, cookie string }{
+		{"/responsibilities?dept=scjg", ""}, {"/edit?kind=responsibilities", sessionOf(editor)}} {
+		status, body := getPage(t, s, page.path, page.cookie)
+		first := code.FindString(body)
+		if status != 200 || first == "" {
+			t.Fatalf("%s: %d, no responsibility listed", page.path, status)
+		}
+		var p struct{ Name string }
+		getJSON(t, s, "/api/v1/powers/"+first, &p)
+		if p.Name == "" || !strings.Contains(body, p.Name) {
+			t.Errorf("%s: the first responsibility (%s) is not named %q", page.path, first, p.Name)
 		}
 	}
 }

@@ -286,13 +286,13 @@ func (s *Server) responsibilitiesPage(c *fiber.Ctx) error {
 		return err
 	}
 	items := listedItems[data.Responsibility](pg.Items)
-	names := map[string]string{}
-	for _, r := range items {
-		if p, err := s.cfg.Catalog.Get(c.UserContext(), data.KindPower, r.V.PowerCode); err == nil {
-			var pi data.PowerItem
-			json.Unmarshal(p.Raw, &pi)
-			names[r.V.PowerCode] = pi.Name
-		}
+	codes := make([]string, len(items))
+	for i, r := range items {
+		codes[i] = r.V.PowerCode
+	}
+	names, err := s.cfg.Catalog.Names(c.UserContext(), data.KindPower, codes)
+	if err != nil {
+		return err
 	}
 	return s.render(c, "responsibilities", "responsibilities", fiber.Map{"Items": items, "Names": names, "Q": q,
 		"Pager": newPager(c, pg), "DeptList": s.departments(c)})
