@@ -98,30 +98,33 @@ type Application struct {
 // SubmittedEvent is the data of application.submitted: no personal data,
 // only the masked display name and a salted commitment to the rest.
 type SubmittedEvent struct {
-	Number         string   `json:"number"`
-	ServiceCode    string   `json:"service_code"`
-	PowerCode      string   `json:"power_code"`
-	Dept           string   `json:"dept"`
-	ApplicantType  string   `json:"applicant_type"`
+	// Fields in the order of their keys, so that encoding/json writes the
+	// canonical form at once (ledger.CanonicalJSON).
 	DisplayName    string   `json:"applicant"`
+	ApplicantType  string   `json:"applicant_type"`
 	Commitment     string   `json:"commitment"` // base64 SHA-256
+	Dept           string   `json:"dept"`
 	LegalLimit     int      `json:"legal_limit"`
-	PromisedLimit  int      `json:"promised_limit"`
 	MaterialHashes []string `json:"materials,omitempty"`
+	Number         string   `json:"number"`
+	PowerCode      string   `json:"power_code"`
+	PromisedLimit  int      `json:"promised_limit"`
+	ServiceCode    string   `json:"service_code"`
 }
 
 // ActionEvent is the data of every other application entry; only the
 // fields of its action are set.
 type ActionEvent struct {
+	// Fields in the order of their keys (see SubmittedEvent).
+	Basis     string   `json:"basis,omitempty"`   // decide
+	Days      int      `json:"days,omitempty"`    // extend
+	Method    string   `json:"method,omitempty"`  // deliver
+	Missing   []string `json:"missing,omitempty"` // refuse: 一次性告知
 	Number    string   `json:"number"`
-	Reason    string   `json:"reason,omitempty"`
-	Missing   []string `json:"missing,omitempty"`   // refuse: 一次性告知
 	Opinion   string   `json:"opinion,omitempty"`   // review
 	Outcome   string   `json:"outcome,omitempty"`   // decide: approved | denied
-	Basis     string   `json:"basis,omitempty"`     // decide
-	Method    string   `json:"method,omitempty"`    // deliver
 	Procedure string   `json:"procedure,omitempty"` // pause: hearing, testing, expert review …
-	Days      int      `json:"days,omitempty"`      // extend
+	Reason    string   `json:"reason,omitempty"`
 }
 
 // projectApplication applies application.* entries.

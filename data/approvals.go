@@ -57,6 +57,22 @@ type Submitted struct {
 	Receipt   *ledger.Receipt `json:"receipt"`
 }
 
+// AppendJSON appends what encoding/json writes for s (the answer to every
+// submission, so written directly; see ledger.Receipt.AppendJSON).
+func (s *Submitted) AppendJSON(b []byte) []byte {
+	b = append(b, `{"number":`...)
+	b = ledger.AppendJSONString(b, s.Number)
+	b = append(b, `,"query_code":`...)
+	b = ledger.AppendJSONString(b, s.QueryCode)
+	b = append(b, `,"receipt":`...)
+	if s.Receipt == nil {
+		b = append(b, "null"...)
+	} else {
+		b = s.Receipt.AppendJSON(b)
+	}
+	return append(b, '}')
+}
+
 // Submit records application.submitted. Personal data goes to the
 // applicants table in the same transaction, never into the ledger.
 func (a *Approvals) Submit(ctx context.Context, req SubmitRequest) (*Submitted, error) {

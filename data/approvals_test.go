@@ -14,6 +14,8 @@ import (
 	"qingdan/data/pgtest"
 	"qingdan/data/workday"
 	"qingdan/ledger"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Personal data used by these tests; none of it may reach the ledger.
@@ -334,4 +336,45 @@ func testCalendarUpdateRecomputesDeadlines(t *testing.T) {
 		t.Fatalf("a bad calendar file: got %v, want ErrInvalid", err)
 	}
 	mustMatchReplay(t, db, l)
+}
+
+// The application events' fields are declared in key order, so that the
+// ledger takes encoding/json's output as canonical without re-encoding it
+// (ledger.CanonicalJSON's fast path). A field added out of order fails here.
+func TestApplicationEventsMarshalCanonically(t *testing.T) {
+	for _, ev := range []any{
+		SubmittedEvent{DisplayName: "司**", ApplicantType: "natural", Commitment: "c", Dept: "d", LegalLimit: 20,
+			MaterialHashes: []string{"ab"}, Number: "QD1", PowerCode: "P", PromisedLimit: 5, ServiceCode: "S"},
+		ActionEvent{Basis: "b", Days: 3, Method: "m", Missing: []string{"x"}, Number: "QD1", Opinion: "o",
+			Outcome: "approved", Procedure: "hearing", Reason: "r"},
+	} {
+		raw, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ledger.CheckCanonical(raw); err != nil {
+			t.Errorf("%T marshals to %s, not canonical: %v", ev, raw, err)
+		}
+	}
+}
+
+// Submitted.AppendJSON writes what encoding/json writes from the tags.
+func TestSubmittedAppendJSONMatchesReflection(t *testing.T) {
+	type plain Submitted
+	for _, s := range []Submitted{
+		{Number: "QD20261127132523291619", QueryCode: "CUPD7XZM", Receipt: &ledger.Receipt{Index: 7, Checkpoint: "o\n8\nr=\n\n— o s=\n",
+			Inclusion: []tlog.Hash{{1}, {2}}}},
+		{Number: "QD\"<&>", QueryCode: "", Receipt: nil},
+	} {
+		got := s.AppendJSON(nil)
+		want, _ := json.Marshal(plain(s))
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("invalid JSON %s: %v", got, err)
+		}
+		json.Unmarshal(want, &w)
+		if fmt.Sprint(g) != fmt.Sprint(w) {
+			t.Errorf("got %s\nwant %s", got, want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -101,11 +102,26 @@ func New(cfg Config) *Server {
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
 		Views:                 newViews(),
+		JSONEncoder:           encodeJSON,
 	})
 	s.app.Use(s.measure)
 	s.app.Use(recover.New())
 	s.routes()
 	return s
+}
+
+// jsonAppender is an answer that writes its own JSON, the same as
+// encoding/json would, without reflection: the answers on the append path
+// (data.Submitted, ledger.Receipt).
+type jsonAppender interface{ AppendJSON([]byte) []byte }
+
+// encodeJSON is the app's JSON encoder: encoding/json, except for answers
+// that write their own.
+func encodeJSON(v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		return a.AppendJSON(make([]byte, 0, 1024)), nil
+	}
+	return json.Marshal(v)
 }
 
 // App returns the Fiber app (for app.Test in tests and Listen in cmd).
