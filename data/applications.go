@@ -179,15 +179,24 @@ func insertSubmitted(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCode
 // insertSubmittedRow writes the application row and its first timeline
 // step, once the service and power are known to be in force.
 func insertSubmittedRow(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
+	if err := insertApplicationRow(tx, e, ev, queryCodeHash); err != nil {
+		return err
+	}
+	return addTimeline(tx, e, ev.Number)
+}
+
+// insertApplicationRow writes the application's row alone: one statement,
+// which writes nothing if it fails (a number already taken).
+func insertApplicationRow(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
 	err := execSQL(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
 		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index, query_code_hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		ev.Number, ev.ServiceCode, ev.PowerCode, ev.Dept, StateSubmitted, ev.ApplicantType, ev.DisplayName,
 		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index, queryCodeHash)
-	if err != nil {
+	if isConstraint(err) {
 		return fmt.Errorf("%w: application %s: %v", ErrConflict, ev.Number, err)
 	}
-	return addTimeline(tx, e, ev.Number)
+	return err
 }
 
 // serviceInForce checks, in one query, that the service and the power it

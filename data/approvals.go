@@ -57,6 +57,18 @@ type Submitted struct {
 	Receipt   *ledger.Receipt `json:"receipt"`
 }
 
+// refusal refuses an unguarded projection's entry for a check's verdict
+// (not on the list, repealed, a number taken). A database error fails the
+// batch instead: a projection without a savepoint cannot tell what a
+// failing database undid.
+func refusal(err error) error {
+	var invalid *ValidationError
+	if errors.As(err, &invalid) || errors.Is(err, ErrNotInForce) || errors.Is(err, ErrConflict) {
+		return ledger.Refuse(err)
+	}
+	return err
+}
+
 // AppendJSON appends what encoding/json writes for s (the answer to every
 // submission, so written directly; see ledger.Receipt.AppendJSON).
 func (s *Submitted) AppendJSON(b []byte) []byte {
@@ -111,6 +123,11 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 	ev.Commitment = base64.StdEncoding.EncodeToString(sum[:])
 	personal, _ := json.Marshal(map[string]any{"applicant": req.Applicant, "summary": req.Summary})
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application.submitted", Actor: "public", Dept: ev.Dept, Data: ev,
+		// Without a savepoint (SQLite): the entry is refused only by the
+		// checks' verdicts and by its first write failing on a constraint
+		// (which then wrote nothing); the writes after it cannot fail but
+		// for the database itself, which fails the batch.
+		Unguarded: true,
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
 			// What Project does for this entry, without decoding the event
@@ -121,9 +138,12 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 			if err := a.inForce.check(ev.ServiceCode, ev.PowerCode, func() error {
 				return serviceInForce(g, ev.ServiceCode, ev.PowerCode)
 			}); err != nil {
-				return err
+				return refusal(err)
 			}
-			if err := insertSubmittedRow(g, e, ev, applicant.HashQueryCode(code)); err != nil {
+			if err := insertApplicationRow(g, e, ev, applicant.HashQueryCode(code)); err != nil {
+				return refusal(err)
+			}
+			if err := addTimeline(g, e, ev.Number); err != nil {
 				return err
 			}
 			for _, m := range req.Materials {

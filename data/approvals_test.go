@@ -378,3 +378,73 @@ func TestSubmittedAppendJSONMatchesReflection(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedSubmissionLeavesItsBatch: submissions run without a savepoint
+// on SQLite (ledger.Event.Unguarded). One refused inside a batch of
+// others — its number already taken — must leave nothing behind and take
+// nothing of the others with it: every other submission of the batch is
+// appended (a failed batch would answer them all with its error), the
+// refused one is retried under a new number (Submit), and the projections
+// equal a replay of the ledger.
+func TestRefusedSubmissionLeavesItsBatch(t *testing.T) {
+	pgtest.Backends(t, testRefusedSubmissionLeavesItsBatch)
+}
+
+func testRefusedSubmissionLeavesItsBatch(t *testing.T) {
+	a, _, db, l := newApprovals(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC)
+	a.SetClock(func() time.Time { return at }) // every number in one second
+	first := submit(t, a)
+
+	// Hold the appender inside a batch while the submissions queue up, so
+	// that they are gathered into one batch together.
+	started, release := make(chan struct{}), make(chan struct{})
+	go l.Append(ctx, ledger.Event{Type: "system.note", Actor: "system", Data: map[string]any{"note": "hold"},
+		Project: func(context.Context, ledger.Tx, *ledger.Entry) error { close(started); <-release; return nil }})
+	<-started
+	a.numbers.mu.Lock()
+	a.numbers.upcoming-- // the next number handed out is first's again
+	start := a.numbers.upcoming
+	a.numbers.mu.Unlock()
+	const n = 12
+	errs := make([]error, n)
+	subs := make([]*Submitted, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			subs[i], errs[i] = a.Submit(ctx, SubmitRequest{ServiceCode: "FW-SCJG-001", Summary: "批内申请",
+				Applicant: applicant.Applicant{Type: "natural", Name: testName, IDType: "resident_id", IDNumber: validResidentID(t), Phone: testPhone}})
+		}()
+	}
+	time.Sleep(200 * time.Millisecond) // all twelve wait in the queue
+	close(release)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("submission %d: %v", i, err)
+		}
+		if subs[i].Number == first.Number {
+			t.Fatalf("submission %d answered with the taken number %s", i, first.Number)
+		}
+	}
+	if handed := a.numbers.upcoming - start; handed != n+1 {
+		t.Fatalf("%d numbers handed out for %d submissions, want %d: no submission was refused and retried", handed, n, n+1)
+	}
+	for _, table := range []string{"applications", "applicants", "application_events"} {
+		var count int64
+		if err := db.Reader.Raw("SELECT count(*) FROM " + table).Scan(&count).Error; err != nil {
+			t.Fatal(err)
+		}
+		if count != n+1 {
+			t.Errorf("%s holds %d rows, want %d", table, count, n+1)
+		}
+	}
+	var personal string
+	if err := db.Reader.Raw("SELECT personal FROM applicants WHERE number = ?", first.Number).Scan(&personal).Error; err != nil || !strings.Contains(personal, "申请食品生产许可") {
+		t.Errorf("the first application's personal data was replaced: %q (%v)", personal, err)
+	}
+	mustMatchReplay(t, db, l)
+}

@@ -278,6 +278,10 @@ type ledgerTx struct {
 	st *writeStmts
 }
 
+// FailedStatementKeepsTx: in SQLite a failed statement undoes only itself;
+// in PostgreSQL it aborts the transaction (ledger.StatementScoped).
+func (t *ledgerTx) FailedStatementKeepsTx() bool { return t.s.db.Dialect == DialectSQLite }
+
 // GormTx returns the GORM handle of a batch transaction, for projections.
 // It panics if tx did not come from a LedgerStore: that is a wiring bug.
 func GormTx(tx ledger.Tx) *gorm.DB { return tx.(*ledgerTx).g }
@@ -394,9 +398,15 @@ func writeError(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var se sqlite3.Error
-	if (errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) || isPostgresConstraint(err) {
+	if isConstraint(err) {
 		return fmt.Errorf("data: %s: %w: %v", what, ledger.ErrConflict, err)
 	}
 	return fmt.Errorf("data: %s: %w", what, err)
+}
+
+// isConstraint reports whether err is a constraint violation (a statement
+// that failed, and wrote nothing, because of the data it was given).
+func isConstraint(err error) bool {
+	var se sqlite3.Error
+	return (errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) || isPostgresConstraint(err)
 }

@@ -49,6 +49,9 @@ type cachingConn struct {
 }
 
 func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if s, ok := c.stmts[query]; ok { // kept, so already found keepable
+		return s.(driver.StmtExecContext).ExecContext(ctx, args)
+	}
 	if !keepsForExec(query) {
 		return c.SQLiteConn.ExecContext(ctx, query, args)
 	}
@@ -60,6 +63,9 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *cachingConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if s, ok := c.stmts[query]; ok {
+		return s.(driver.StmtQueryContext).QueryContext(ctx, args)
+	}
 	if !keepsForQuery(query) {
 		return c.SQLiteConn.QueryContext(ctx, query, args)
 	}

@@ -101,6 +101,7 @@ func (l *Log) addAll(ctx context.Context, b *batch, reqs []*request) error {
 type rejection struct{ err error }
 
 func (r *rejection) Error() string { return r.err.Error() }
+func (r *rejection) Unwrap() error { return r.err }
 
 func (l *Log) entryFor(b *batch, r *request) (*Entry, []byte, error) {
 	now := l.cfg.Now().UTC().Truncate(time.Microsecond)
@@ -117,10 +118,21 @@ func (l *Log) entryFor(b *batch, r *request) (*Entry, []byte, error) {
 }
 
 // project runs the request's projection inside a savepoint. A projection
-// error (or panic) is a rejection; a savepoint failure fails the batch.
+// error (or panic) is a rejection; a savepoint failure fails the batch. An
+// Unguarded projection runs without the savepoint: only its refusals
+// (Refuse) are rejections, and any other error fails the batch. (In a
+// store whose failed statements abort the transaction, it is guarded.)
 func project(ctx context.Context, tx Tx, r *request, e *Entry) (err error) {
 	if r.ev.Project == nil {
 		return nil
+	}
+	if scoped, ok := tx.(StatementScoped); r.ev.Unguarded && ok && scoped.FailedStatementKeepsTx() {
+		perr := runProjection(ctx, tx, r, e)
+		var refused *rejection
+		if perr == nil || errors.As(perr, &refused) {
+			return perr
+		}
+		return fmt.Errorf("ledger: unguarded projection of %s failed: %w", e.Type, perr)
 	}
 	if err := tx.Savepoint(ctx, "entry"); err != nil {
 		return err
@@ -134,6 +146,10 @@ func project(ctx context.Context, tx Tx, r *request, e *Entry) (err error) {
 	}
 	if err := tx.Release(ctx, "entry"); err != nil {
 		return err
+	}
+	var refused *rejection
+	if errors.As(perr, &refused) {
+		return refused
 	}
 	return &rejection{perr}
 }

@@ -57,7 +57,22 @@ type Event struct {
 	// not appended; other entries of the batch are unaffected. It must not
 	// start transactions of its own.
 	Project func(ctx context.Context, tx Tx, e *Entry) error
+	// Unguarded runs Project without the savepoint around it (two
+	// statements, and a copy of every page it changes, per entry). Such a
+	// projection may refuse its entry only before its first write has taken
+	// effect (a statement that failed has written nothing), by returning an
+	// error made with Refuse; any other error fails the whole batch, whose
+	// entries are all answered with it. For the high-volume projections
+	// whose writes cannot fail but for the database itself. It takes effect
+	// only in stores whose Tx is StatementScoped; elsewhere the savepoint
+	// stays.
+	Unguarded bool
 }
+
+// Refuse makes err the refusal of one entry by a projection: the entry is
+// not appended and its caller gets err; the rest of the batch goes on. An
+// Unguarded projection must refuse only before it has written anything.
+func Refuse(err error) error { return &rejection{err} }
 
 // Receipt proves that an entry is in the log: the entry's index and leaf
 // hash, a signed checkpoint, and the inclusion proof against it.

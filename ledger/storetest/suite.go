@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -36,6 +37,7 @@ func Run(t *testing.T, h Harness) {
 		{"UpdateDeleteRefused", testUpdateDeleteRefused},
 		{"ConcurrentAppends", testConcurrentAppends},
 		{"RejectedProjection", testRejectedProjection},
+		{"UnguardedProjection", testUnguardedProjection},
 		{"CancelledBeforeIndex", testCancelledBeforeIndex},
 		{"TwoWriters", testTwoWriters},
 	}
@@ -269,6 +271,74 @@ func testRejectedProjection(t *testing.T, h Harness) {
 		}
 	}
 	MustVerify(t, l, int64(ok))
+}
+
+// testUnguardedProjection: an Unguarded projection's Refuse refuses its
+// entry alone; any other error of it fails its whole batch where the store
+// runs it without a savepoint (ledger.StatementScoped), and only its own
+// entry elsewhere.
+func testUnguardedProjection(t *testing.T, h Harness) {
+	s := h.New(t)
+	l := NewLog(t, s)
+	ctx := context.Background()
+	boom := errors.New("rule violated")
+	unguarded := func(n int, err error) ledger.Event {
+		ev := Event(n)
+		ev.Unguarded = true
+		ev.Project = func(context.Context, ledger.Tx, *ledger.Entry) error { return err }
+		return ev
+	}
+	if _, err := l.Append(ctx, unguarded(0, ledger.Refuse(boom))); !errors.Is(err, boom) {
+		t.Fatalf("refused: got %v, want its refusal", err)
+	}
+	if _, err := l.Append(ctx, unguarded(1, boom)); !errors.Is(err, boom) {
+		t.Fatalf("failed: got %v, want its error", err)
+	}
+	if app, err := l.Append(ctx, unguarded(2, nil)); err != nil || app.Entry.Index != 0 {
+		t.Fatalf("after them: got %v, %v; want index 0", app, err)
+	}
+
+	// A batch of six behind a held one, the third failing.
+	started, release := make(chan struct{}), make(chan struct{})
+	scoped := make(chan bool, 1)
+	hold := Event(3)
+	hold.Project = func(_ context.Context, tx ledger.Tx, _ *ledger.Entry) error {
+		sc, ok := tx.(ledger.StatementScoped)
+		scoped <- ok && sc.FailedStatementKeepsTx()
+		close(started)
+		<-release
+		return nil
+	}
+	go l.Append(ctx, hold)
+	<-started
+	errs := make([]error, 6)
+	var wg sync.WaitGroup
+	for i := range errs {
+		ev := unguarded(10+i, nil)
+		if i == 2 {
+			ev = unguarded(10+i, boom)
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); _, errs[i] = l.Append(ctx, ev) }()
+	}
+	time.Sleep(200 * time.Millisecond) // all six wait in the queue
+	close(release)
+	wg.Wait()
+	failedBatch := <-scoped
+	appended := int64(2) // entry 2 and the held one
+	for i, err := range errs {
+		switch {
+		case i == 2 && !errors.Is(err, boom):
+			t.Errorf("append %d: got %v, want its projection's error", i, err)
+		case i != 2 && failedBatch && err == nil:
+			t.Errorf("append %d succeeded in a batch that an unguarded projection failed", i)
+		case i != 2 && !failedBatch && err != nil:
+			t.Errorf("append %d: got %v, want success (the store keeps the savepoint)", i, err)
+		case err == nil:
+			appended++
+		}
+	}
+	MustVerify(t, l, appended)
 }
 
 func testCancelledBeforeIndex(t *testing.T, h Harness) {
