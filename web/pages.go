@@ -55,8 +55,23 @@ func newViews() *html.Engine {
 		"fieldID":     func(k string) string { return strings.TrimPrefix(k, "applicant.") },
 		"attrs":       func(s string) template.HTMLAttr { return template.HTMLAttr(s) },
 		"after":       func(s string) string { return s[strings.LastIndex(s, ".")+1:] },
+		"current":     navCurrent,
 	})
 	return engine
+}
+
+// navCurrent marks the navigation link of the page's section for screen
+// readers (and the highlight): aria-current="page" on the section's own
+// page, "true" on the pages under it (an item, its history). The home
+// link is current only on the home page.
+func navCurrent(path, section string) template.HTMLAttr {
+	switch {
+	case path == section:
+		return `aria-current="page"`
+	case section != "/" && strings.HasPrefix(path, section+"/"):
+		return `aria-current="true"`
+	}
+	return ""
 }
 
 func dict(kv ...any) map[string]any {

@@ -47,6 +47,7 @@ func TestPublicPages(t *testing.T) {
 	s, _ := newDemoServer(t)
 	t.Run("language remembered", func(t *testing.T) { testLanguageIsRemembered(t, s) })
 	t.Run("error pages", func(t *testing.T) { testErrorPages(t, s) })
+	t.Run("current section", func(t *testing.T) { testCurrentSection(t, s) })
 	pages := []struct {
 		path   string
 		zh, en string
@@ -69,6 +70,34 @@ func TestPublicPages(t *testing.T) {
 				t.Errorf("GET %s: status %d, want 200 with %q", path, status, want)
 			}
 			checkNoPersonalData(t, path, body)
+		}
+	}
+}
+
+// testCurrentSection: the navigation marks the page's section, and only
+// it, for screen readers: "page" on the section's page, "true" under it.
+func testCurrentSection(t *testing.T, s *Server) {
+	const code = "QR-BIANBAN-001" // a power of the demo county
+	for _, c := range []struct{ path, link, want string }{
+		{"/", "/", "page"},
+		{"/powers", "/powers", "page"},
+		{"/powers/" + code, "/powers", "true"},
+		{"/services", "/services", "page"},
+		{"/ledger/0", "/ledger", "true"},
+		{"/departments", "", ""},
+	} {
+		status, body := getPage(t, s, c.path, "")
+		if status != 200 {
+			t.Fatalf("GET %s: %d", c.path, status)
+		}
+		nav := body[strings.Index(body, `<nav class="wrap nav"`):]
+		nav = nav[:strings.Index(nav, "</nav>")]
+		marked := regexp.MustCompile(`<a href="([^"]*)" aria-current="([^"]*)"`).FindAllStringSubmatch(nav, -1)
+		switch {
+		case c.link == "" && len(marked) != 0:
+			t.Errorf("%s: nav marks %v, want nothing", c.path, marked)
+		case c.link != "" && (len(marked) != 1 || marked[0][1] != c.link || marked[0][2] != c.want):
+			t.Errorf("%s: nav marks %v, want %s as %q alone", c.path, marked, c.link, c.want)
 		}
 	}
 }
