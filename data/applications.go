@@ -185,16 +185,19 @@ func insertSubmittedRow(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryC
 	return addTimeline(tx, e, ev.Number)
 }
 
-// insertApplicationRow writes the application's row alone: one statement,
-// which writes nothing if it fails (a number already taken).
+// insertApplicationRow writes the application's row alone. A number
+// already taken is ErrConflict, found without a failed statement (ON
+// CONFLICT DO NOTHING wrote no row), so that a projection without a
+// savepoint can refuse its entry and go on: a failed statement would
+// abort a PostgreSQL transaction.
 func insertApplicationRow(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
-	err := execSQL(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
+	n, err := execSQLRows(tx, `INSERT INTO applications (number, service_code, power_code, dept, state, applicant_type,
 		applicant_display, commitment, submitted_at, legal_limit, promised_limit, ledger_index, query_code_hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (number) DO NOTHING`,
 		ev.Number, ev.ServiceCode, ev.PowerCode, ev.Dept, StateSubmitted, ev.ApplicantType, ev.DisplayName,
 		ev.Commitment, e.Time.Format(ledger.TimeFormat), ev.LegalLimit, ev.PromisedLimit, e.Index, queryCodeHash)
-	if isConstraint(err) {
-		return fmt.Errorf("%w: application %s: %v", ErrConflict, ev.Number, err)
+	if err == nil && n == 0 {
+		return fmt.Errorf("%w: application %s: the number is taken", ErrConflict, ev.Number)
 	}
 	return err
 }

@@ -58,9 +58,10 @@ type Submitted struct {
 }
 
 // refusal refuses an unguarded projection's entry for a check's verdict
-// (not on the list, repealed, a number taken). A database error fails the
-// batch instead: a projection without a savepoint cannot tell what a
-// failing database undid.
+// (not on the list, repealed, a number taken), none of which comes from a
+// failed statement. A database error fails the batch instead: without a
+// savepoint, what a failing database undid cannot be told (and PostgreSQL
+// aborts the transaction).
 func refusal(err error) error {
 	var invalid *ValidationError
 	if errors.As(err, &invalid) || errors.Is(err, ErrNotInForce) || errors.Is(err, ErrConflict) {
@@ -123,10 +124,11 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 	ev.Commitment = base64.StdEncoding.EncodeToString(sum[:])
 	personal, _ := json.Marshal(map[string]any{"applicant": req.Applicant, "summary": req.Summary})
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application.submitted", Actor: "public", Dept: ev.Dept, Data: ev,
-		// Without a savepoint (SQLite): the entry is refused only by the
-		// checks' verdicts and by its first write failing on a constraint
-		// (which then wrote nothing); the writes after it cannot fail but
-		// for the database itself, which fails the batch.
+		// Without a savepoint: the entry is refused only by the checks'
+		// verdicts and by its first write finding the number taken (ON
+		// CONFLICT DO NOTHING: no row, no failed statement); the writes
+		// after it cannot fail but for the database itself, which fails
+		// the batch.
 		Unguarded: true,
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)

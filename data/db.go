@@ -344,11 +344,21 @@ func (db *DB) SchemaCurrent(ctx context.Context) error {
 // another on the single writer. Other dialects go through GORM, which
 // rewrites the placeholders.
 func execSQL(g *gorm.DB, query string, args ...any) error {
+	_, err := execSQLRows(g, query, args...)
+	return err
+}
+
+// execSQLRows is execSQL that also tells how many rows it changed.
+func execSQLRows(g *gorm.DB, query string, args ...any) (int64, error) {
 	if c, ok := sqlConn(g); ok {
-		_, err := c.ExecContext(g.Statement.Context, query, args...)
-		return err
+		res, err := c.ExecContext(g.Statement.Context, query, args...)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
 	}
-	return g.Exec(query, args...).Error
+	res := g.Exec(query, args...)
+	return res.RowsAffected, res.Error
 }
 
 // queryRowSQL is execSQL for a query of one row.

@@ -278,10 +278,6 @@ type ledgerTx struct {
 	st *writeStmts
 }
 
-// FailedStatementKeepsTx: in SQLite a failed statement undoes only itself;
-// in PostgreSQL it aborts the transaction (ledger.StatementScoped).
-func (t *ledgerTx) FailedStatementKeepsTx() bool { return t.s.db.Dialect == DialectSQLite }
-
 // GormTx returns the GORM handle of a batch transaction, for projections.
 // It panics if tx did not come from a LedgerStore: that is a wiring bug.
 func GormTx(tx ledger.Tx) *gorm.DB { return tx.(*ledgerTx).g }

@@ -120,13 +120,12 @@ func (l *Log) entryFor(b *batch, r *request) (*Entry, []byte, error) {
 // project runs the request's projection inside a savepoint. A projection
 // error (or panic) is a rejection; a savepoint failure fails the batch. An
 // Unguarded projection runs without the savepoint: only its refusals
-// (Refuse) are rejections, and any other error fails the batch. (In a
-// store whose failed statements abort the transaction, it is guarded.)
+// (Refuse) are rejections, and any other error fails the batch.
 func project(ctx context.Context, tx Tx, r *request, e *Entry) (err error) {
 	if r.ev.Project == nil {
 		return nil
 	}
-	if scoped, ok := tx.(StatementScoped); r.ev.Unguarded && ok && scoped.FailedStatementKeepsTx() {
+	if r.ev.Unguarded {
 		perr := runProjection(ctx, tx, r, e)
 		var refused *rejection
 		if perr == nil || errors.As(perr, &refused) {

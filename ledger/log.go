@@ -58,20 +58,21 @@ type Event struct {
 	// start transactions of its own.
 	Project func(ctx context.Context, tx Tx, e *Entry) error
 	// Unguarded runs Project without the savepoint around it (two
-	// statements, and a copy of every page it changes, per entry). Such a
-	// projection may refuse its entry only before its first write has taken
-	// effect (a statement that failed has written nothing), by returning an
-	// error made with Refuse; any other error fails the whole batch, whose
-	// entries are all answered with it. For the high-volume projections
-	// whose writes cannot fail but for the database itself. It takes effect
-	// only in stores whose Tx is StatementScoped; elsewhere the savepoint
-	// stays.
+	// statements, and on SQLite a copy of every page it changes, per
+	// entry; two round trips on PostgreSQL). Such a projection may refuse
+	// its entry only while nothing it ran has written or failed (a failed
+	// statement aborts a PostgreSQL transaction), by returning an error made
+	// with Refuse; any other error fails the whole batch, whose entries are
+	// all answered with it. For the high-volume projections that can reach
+	// their verdicts first and whose writes then cannot fail but for the
+	// database itself.
 	Unguarded bool
 }
 
 // Refuse makes err the refusal of one entry by a projection: the entry is
 // not appended and its caller gets err; the rest of the batch goes on. An
-// Unguarded projection must refuse only before it has written anything.
+// Unguarded projection must refuse only while nothing it ran has written
+// or failed.
 func Refuse(err error) error { return &rejection{err} }
 
 // Receipt proves that an entry is in the log: the entry's index and leaf

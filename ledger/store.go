@@ -85,11 +85,3 @@ type Tx interface {
 	Commit() error
 	Rollback() error
 }
-
-// StatementScoped is implemented by a Tx in which a failed statement
-// undoes only itself and leaves the transaction usable (SQLite). Only
-// there do Unguarded projections run without a savepoint: in PostgreSQL a
-// failed statement aborts the whole transaction.
-type StatementScoped interface {
-	FailedStatementKeepsTx() bool
-}
