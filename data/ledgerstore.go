@@ -394,15 +394,9 @@ func writeError(what string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if isConstraint(err) {
+	var se sqlite3.Error
+	if (errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) || isPostgresConstraint(err) {
 		return fmt.Errorf("data: %s: %w: %v", what, ledger.ErrConflict, err)
 	}
 	return fmt.Errorf("data: %s: %w", what, err)
-}
-
-// isConstraint reports whether err is a constraint violation (a statement
-// that failed, and wrote nothing, because of the data it was given).
-func isConstraint(err error) bool {
-	var se sqlite3.Error
-	return (errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) || isPostgresConstraint(err)
 }
