@@ -375,6 +375,7 @@ func (r appRow) application() *Application {
 }
 
 func saveApplication(tx *gorm.DB, app *Application, index int64) error {
+	app.LedgerIndex = index // app is then the row as saved
 	pauses, _ := json.Marshal(nonNilPauses(app.Pauses))
 	return execSQL(tx, `UPDATE applications SET state = ?, outcome = ?, accepted_on = ?, closed_on = ?, extension_days = ?,
 		paused_since = ?, pauses = ?, reviewed_by = ?, decided_by = ?, ledger_index = ? WHERE number = ?`,

@@ -33,6 +33,7 @@ type Approvals struct {
 	termsCache sync.Map
 	numbers    numberSequence
 	inForce    inForceMemo
+	depts      deptMemo
 }
 
 // NewApprovals returns the approvals service; calendar returns the
@@ -314,51 +315,75 @@ func (s *numberSequence) next(sec string) int64 {
 // win.
 func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev ActionEvent,
 	check func(app *Application) error) (*ledger.Receipt, error) {
+	receipt, _, err := a.act(ctx, actor, number, action, ev, check)
+	return receipt, err
+}
+
+// ActAndView is Act answered with the application as the action left it
+// (the row its projection wrote, with the clock and timeline), as an
+// official's page and the API show it.
+func (a *Approvals) ActAndView(ctx context.Context, actor, number, action string, ev ActionEvent,
+	check func(app *Application) error) (*View, *ledger.Receipt, error) {
+	receipt, app, err := a.act(ctx, actor, number, action, ev, check)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := a.withTimeline(ctx, a.clock(app, workday.DateOf(a.now())))
+	return v, receipt, err
+}
+
+func (a *Approvals) act(ctx context.Context, actor, number, action string, ev ActionEvent,
+	check func(app *Application) error) (*ledger.Receipt, *Application, error) {
 	t, ok := transitions[action]
 	if !ok {
-		return nil, fmt.Errorf("%w: unknown action %q", ErrInvalid, action)
+		return nil, nil, fmt.Errorf("%w: unknown action %q", ErrInvalid, action)
 	}
 	ev.Number = number
 	dept, err := a.Dept(ctx, number)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	var acted *Application // written by the projection, read after Append returns
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application." + t.past, Actor: actor, Dept: dept, Data: ev,
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
 			a.inForce.begin(tx, e)
-			if err := a.projectAct(ctx, g, e, number, t.past, check); err != nil {
+			cur, err := a.projectAct(g, e, number, t.past, check)
+			if err != nil {
 				return err
 			}
+			acted = cur
 			a.inForce.projected(e) // an action changes no list: the memo's chain goes on
 			return nil
 		}})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return app.Receipt, nil
+	return app.Receipt, acted, nil
 }
 
-// projectAct projects an action entry, with the caller's check run on the
-// application's row as it is in the transaction (read once: the row
-// checked is the row changed).
-func (a *Approvals) projectAct(ctx context.Context, g *gorm.DB, e *ledger.Entry, number, past string,
-	check func(app *Application) error) error {
-	if check == nil {
-		return Project(ctx, g, e)
-	}
+// projectAct projects an action entry on the application's row as it is in
+// the transaction, after the caller's check of that row (read once: the
+// row checked is the row changed), and returns the row as changed.
+func (a *Approvals) projectAct(g *gorm.DB, e *ledger.Entry, number, past string,
+	check func(app *Application) error) (*Application, error) {
 	cur, err := applicationRow(g, number)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := check(cur); err != nil {
-		return err
+	if check != nil {
+		if err := check(cur); err != nil {
+			return nil, err
+		}
 	}
 	var done ActionEvent
 	if err := json.Unmarshal(e.Data, &done); err != nil {
-		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+		return nil, fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
 	}
-	return projectActionOn(g, e, past, &done, cur)
+	if err := projectActionOn(g, e, past, &done, cur); err != nil {
+		return nil, err
+	}
+	return cur, nil
 }
 
 // Get reads an application with its clock and timeline.
@@ -481,13 +506,44 @@ func (a *Approvals) SetClock(now func() time.Time) { a.now = now }
 
 // Dept returns the department of an application (for authorisation).
 func (a *Approvals) Dept(ctx context.Context, number string) (string, error) {
-	var r struct{ Dept string }
-	res := a.db.Reader.WithContext(ctx).Raw(`SELECT dept FROM applications WHERE number = ?`, number).Scan(&r)
-	if res.Error != nil {
-		return "", res.Error
+	if dept, ok := a.depts.get(number); ok {
+		return dept, nil
 	}
-	if res.RowsAffected == 0 {
+	var dept string
+	err := queryRowSQL(a.db.Reader.WithContext(ctx), `SELECT dept FROM applications WHERE number = ?`, number).Scan(&dept)
+	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%w: application %s", ErrNotFound, number)
 	}
-	return r.Dept, nil
+	if err != nil {
+		return "", err
+	}
+	a.depts.put(number, dept)
+	return dept, nil
+}
+
+// deptMemo remembers applications' departments: an application keeps the
+// department it was submitted to, and every official's action asks for it
+// twice (the route's guard, then the action). Only numbers found are
+// kept, at most maxDeptMemo of them (then it starts afresh).
+type deptMemo struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const maxDeptMemo = 100_000
+
+func (d *deptMemo) get(number string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	dept, ok := d.m[number]
+	return dept, ok
+}
+
+func (d *deptMemo) put(number, dept string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil || len(d.m) >= maxDeptMemo {
+		d.m = make(map[string]string)
+	}
+	d.m[number] = dept
 }

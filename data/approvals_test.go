@@ -448,3 +448,48 @@ func testRefusedSubmissionLeavesItsBatch(t *testing.T) {
 	}
 	mustMatchReplay(t, db, l)
 }
+
+// TestActAndViewIsWhatGetReads: the view an action answers with, built
+// from the row its projection wrote, is the view read afresh afterwards;
+// the department of an unknown number stays unknown (not remembered).
+func TestActAndViewIsWhatGetReads(t *testing.T) { pgtest.Backends(t, testActAndViewIsWhatGetReads) }
+
+func testActAndViewIsWhatGetReads(t *testing.T) {
+	a, _, _, _ := newApprovals(t)
+	ctx := context.Background()
+	s := submit(t, a)
+	for _, step := range []struct {
+		actor, action string
+		ev            ActionEvent
+	}{
+		{"clerk.scjg", ActionAccept, ActionEvent{}},
+		{"clerk.scjg", ActionPause, ActionEvent{Procedure: "hearing", Reason: "听证"}},
+		{"clerk.scjg", ActionResume, ActionEvent{}},
+		{"approver.scjg", ActionExtend, ActionEvent{Days: 5, Reason: "情况复杂"}},
+		{"clerk.scjg", ActionReview, ActionEvent{Opinion: "材料齐全"}},
+		{"approver.scjg", ActionDecide, ActionEvent{Outcome: "approved", Basis: "《食品生产许可管理办法》"}},
+		{"clerk.scjg", ActionDeliver, ActionEvent{Method: "窗口领取"}},
+	} {
+		v, receipt, err := a.ActAndView(ctx, step.actor, s.Number, step.action, step.ev, nil)
+		if err != nil || receipt == nil {
+			t.Fatalf("%s: %v", step.action, err)
+		}
+		fresh, err := a.Get(ctx, s.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(v)
+		want, _ := json.Marshal(fresh)
+		if string(got) != string(want) {
+			t.Fatalf("%s: answered\n%s\nread afterwards\n%s", step.action, got, want)
+		}
+	}
+	for range 2 {
+		if _, err := a.Dept(ctx, "QD-NO-SUCH"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Dept of an unknown number: %v, want ErrNotFound", err)
+		}
+	}
+	if dept, err := a.Dept(ctx, s.Number); err != nil || dept != "scjg" {
+		t.Fatalf("Dept: %q, %v", dept, err)
+	}
+}

@@ -76,11 +76,7 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 
 func (s *Server) respondAct(c *fiber.Ctx, actor, action string, ev data.ActionEvent, check func(*data.Application) error) error {
 	number := c.Params("number")
-	receipt, err := s.cfg.Approvals.Act(c.UserContext(), actor, number, action, ev, check)
-	if err != nil {
-		return err
-	}
-	v, err := s.cfg.Approvals.Get(c.UserContext(), number)
+	v, receipt, err := s.cfg.Approvals.ActAndView(c.UserContext(), actor, number, action, ev, check)
 	if err != nil {
 		return err
 	}

@@ -168,17 +168,13 @@ func (s *Server) workAct(action string) fiber.Handler {
 			check = func(app *data.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
 		}
 		number := c.Params("number")
-		receipt, err := s.cfg.Approvals.Act(c.UserContext(), actor, number, action, ev, check)
+		v, receipt, err := s.cfg.Approvals.ActAndView(c.UserContext(), actor, number, action, ev, check)
 		if err != nil {
 			status, show := statusOf(err)
 			if !show {
 				return err
 			}
 			return s.renderApplication(c, err.Error(), status)
-		}
-		v, err := s.cfg.Approvals.Get(c.UserContext(), number)
-		if err != nil {
-			return err
 		}
 		return s.render(c, "work_done", "action_done", fiber.Map{"V": v, "Action": action, "Receipt": receipt})
 	}
