@@ -132,30 +132,35 @@ func projectApplication(tx *gorm.DB, e *ledger.Entry, action string) error {
 	if action == "submitted" {
 		return projectSubmitted(tx, e)
 	}
+	_, err := projectAction(tx, e, action, nil)
+	return err
+}
+
+// projectAction applies an action entry to its application's row as read
+// in this transaction, after check (if set) has passed on that row — the
+// row checked is the row changed — and returns the row as saved, with the
+// timeline step added.
+func projectAction(tx *gorm.DB, e *ledger.Entry, action string, check func(*Application) error) (*Application, error) {
 	var ev ActionEvent
 	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+		return nil, fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
 	}
 	app, err := applicationRow(tx, ev.Number)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return projectActionOn(tx, e, action, &ev, app)
-}
-
-// projectActionOn applies an action entry to app, the application's row as
-// read in this transaction, and saves it with the timeline step.
-func projectActionOn(tx *gorm.DB, e *ledger.Entry, action string, ev *ActionEvent, app *Application) error {
-	if app.Number != ev.Number {
-		return fmt.Errorf("%w: entry %d acts on %s, not %s", ErrInvalid, e.Index, ev.Number, app.Number)
+	if check != nil {
+		if err := check(app); err != nil {
+			return nil, err
+		}
 	}
-	if err := applyAction(app, e, action, ev); err != nil {
-		return err
+	if err := applyAction(app, e, action, &ev); err != nil {
+		return nil, err
 	}
 	if err := saveApplication(tx, app, e.Index); err != nil {
-		return err
+		return nil, err
 	}
-	return addTimeline(tx, e, ev.Number)
+	return app, addTimeline(tx, e, ev.Number)
 }
 
 func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
@@ -163,22 +168,17 @@ func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
 	if err := json.Unmarshal(e.Data, &ev); err != nil {
 		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
 	}
-	return insertSubmitted(tx, e, &ev, nil)
+	return insertSubmitted(tx, e, &ev, nil, func() error { return serviceInForce(tx, ev.ServiceCode, ev.PowerCode) })
 }
 
-// insertSubmitted records a submission whose service and power are in
-// force (清单之外不得实施). queryCodeHash is nil on replay: the query code
-// is not in the ledger.
-func insertSubmitted(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
-	if err := serviceInForce(tx, ev.ServiceCode, ev.PowerCode); err != nil {
+// insertSubmitted records a submission once inForce has found its service
+// and power in force (清单之外不得实施): the application's row, then its
+// first timeline step. queryCodeHash is nil on replay: the query code is
+// not in the ledger.
+func insertSubmitted(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte, inForce func() error) error {
+	if err := inForce(); err != nil {
 		return err
 	}
-	return insertSubmittedRow(tx, e, ev, queryCodeHash)
-}
-
-// insertSubmittedRow writes the application row and its first timeline
-// step, once the service and power are known to be in force.
-func insertSubmittedRow(tx *gorm.DB, e *ledger.Entry, ev *SubmittedEvent, queryCodeHash []byte) error {
 	if err := insertApplicationRow(tx, e, ev, queryCodeHash); err != nil {
 		return err
 	}

@@ -136,18 +136,15 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 			// What Project does for this entry, without decoding the event
 			// again, with the query code's hash beside it, and with the
 			// in-force check remembered while only applications are
-			// appended (inForceMemo).
+			// appended (inForceMemo). Only verdicts refuse the entry
+			// (refusal); a database error fails the batch.
 			a.inForce.begin(tx, e)
-			if err := a.inForce.check(ev.ServiceCode, ev.PowerCode, func() error {
-				return serviceInForce(g, ev.ServiceCode, ev.PowerCode)
+			if err := insertSubmitted(g, e, ev, applicant.HashQueryCode(code), func() error {
+				return a.inForce.check(ev.ServiceCode, ev.PowerCode, func() error {
+					return serviceInForce(g, ev.ServiceCode, ev.PowerCode)
+				})
 			}); err != nil {
 				return refusal(err)
-			}
-			if err := insertApplicationRow(g, e, ev, applicant.HashQueryCode(code)); err != nil {
-				return refusal(err)
-			}
-			if err := addTimeline(g, e, ev.Number); err != nil {
-				return err
 			}
 			for _, m := range req.Materials {
 				raw, _ := hex.DecodeString(m.SHA256)
@@ -348,11 +345,10 @@ func (a *Approvals) act(ctx context.Context, actor, number, action string, ev Ac
 		Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
 			a.inForce.begin(tx, e)
-			cur, err := a.projectAct(g, e, number, t.past, check)
-			if err != nil {
+			var err error
+			if acted, err = projectAction(g, e, t.past, check); err != nil {
 				return err
 			}
-			acted = cur
 			a.inForce.projected(e) // an action changes no list: the memo's chain goes on
 			return nil
 		}})
@@ -360,30 +356,6 @@ func (a *Approvals) act(ctx context.Context, actor, number, action string, ev Ac
 		return nil, nil, err
 	}
 	return app.Receipt, acted, nil
-}
-
-// projectAct projects an action entry on the application's row as it is in
-// the transaction, after the caller's check of that row (read once: the
-// row checked is the row changed), and returns the row as changed.
-func (a *Approvals) projectAct(g *gorm.DB, e *ledger.Entry, number, past string,
-	check func(app *Application) error) (*Application, error) {
-	cur, err := applicationRow(g, number)
-	if err != nil {
-		return nil, err
-	}
-	if check != nil {
-		if err := check(cur); err != nil {
-			return nil, err
-		}
-	}
-	var done ActionEvent
-	if err := json.Unmarshal(e.Data, &done); err != nil {
-		return nil, fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
-	}
-	if err := projectActionOn(g, e, past, &done, cur); err != nil {
-		return nil, err
-	}
-	return cur, nil
 }
 
 // Get reads an application with its clock and timeline.

@@ -14,6 +14,7 @@ import (
 	"qingdan/data/pgtest"
 	"qingdan/data/workday"
 	"qingdan/ledger"
+	"qingdan/ledger/storetest"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -419,7 +420,7 @@ func testRefusedSubmissionLeavesItsBatch(t *testing.T) {
 				Applicant: applicant.Applicant{Type: "natural", Name: testName, IDType: "resident_id", IDNumber: validResidentID(t), Phone: testPhone}})
 		}()
 	}
-	time.Sleep(200 * time.Millisecond) // all twelve wait in the queue
+	storetest.WaitQueued(t, l, n)
 	close(release)
 	wg.Wait()
 	for i, err := range errs {

@@ -175,6 +175,10 @@ func Open(store Store, cfg Config) (*Log, error) {
 	return l, nil
 }
 
+// Queued reports how many appends wait for the appender to take them into
+// a batch.
+func (l *Log) Queued() int { return len(l.requests) }
+
 // Origin returns the checkpoint origin of the log.
 func (l *Log) Origin() string { return l.cfg.Origin }
 

@@ -316,7 +316,7 @@ func testUnguardedProjection(t *testing.T, h Harness) {
 		wg.Add(1)
 		go func() { defer wg.Done(); _, errs[i] = l.Append(ctx, ev) }()
 	}
-	time.Sleep(200 * time.Millisecond) // all six wait in the queue
+	WaitQueued(t, l, len(errs))
 	close(release)
 	wg.Wait()
 	for i, err := range errs {
@@ -328,6 +328,17 @@ func testUnguardedProjection(t *testing.T, h Harness) {
 		}
 	}
 	MustVerify(t, l, 2) // entry 2 and the held one
+}
+
+// WaitQueued waits until n appends wait for l's appender (one held inside
+// a batch keeps them waiting, so that they make the next batch together).
+func WaitQueued(t testing.TB, l *ledger.Log, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); l.Queued() < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d appends queued after 10 s, want %d", l.Queued(), n)
+		}
+	}
 }
 
 func testCancelledBeforeIndex(t *testing.T, h Harness) {
