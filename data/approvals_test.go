@@ -247,8 +247,8 @@ func testClockAroundNationalDay(t *testing.T) {
 	app, _ := a.Get(context.Background(), s.Number)
 	app.AcceptedOn, app.PromisedLimit = "2026-09-24", 5
 	d := a.deadline(app.Application, 5, workday.NewDate(2026, 9, 24))
-	if d.Date != "2026-10-09" || !strings.Contains(d.Explanation, "国庆") {
-		t.Fatalf("deadline %s (%s), want 2026-10-09 with the holiday explained", d.Date, d.Explanation)
+	if d.Date != "2026-10-09" || !strings.Contains(d.Explain(""), "国庆") {
+		t.Fatalf("deadline %s (%s), want 2026-10-09 with the holiday explained", d.Date, d.Explain(""))
 	}
 	cases := []struct {
 		today string

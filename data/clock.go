@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"qingdan/data/workday"
@@ -18,13 +19,29 @@ const (
 )
 
 // Deadline is one statutory or promised deadline and how it was computed.
-// Explanation is in Chinese, ExplanationEN the same in English.
+// The explanation is written only when asked for (Explain, and the JSON's
+// explanation in Chinese and explanation_en in English): the queue and the
+// statistics compute deadlines for many applications and show none.
 type Deadline struct {
-	Date          string   `json:"date"`
-	Workdays      int      `json:"workdays"`
-	Explanation   string   `json:"explanation"`
-	ExplanationEN string   `json:"explanation_en"`
-	Warnings      []string `json:"warnings,omitempty"`
+	Date     string
+	Workdays int
+	Warnings []string
+	comp     workday.Computation
+}
+
+// Explain is how the deadline was counted: in English for "en", else in
+// Chinese.
+func (d *Deadline) Explain(lang string) string { return d.comp.Explain(lang) }
+
+// MarshalJSON writes the deadline with its explanation in both languages.
+func (d *Deadline) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Date          string   `json:"date"`
+		Workdays      int      `json:"workdays"`
+		Explanation   string   `json:"explanation"`
+		ExplanationEN string   `json:"explanation_en"`
+		Warnings      []string `json:"warnings,omitempty"`
+	}{d.Date, d.Workdays, d.Explain(""), d.Explain("en"), d.Warnings})
 }
 
 // TimelineStep is one stage of an application as the public sees it.
@@ -71,8 +88,7 @@ func (a *Approvals) deadline(app *Application, limit int, today workday.Date) *D
 		return nil
 	}
 	comp := a.calendar().Deadline(start, limit, spansOf(app.Pauses, today), app.ExtensionDays)
-	return &Deadline{Date: comp.Deadline.String(), Workdays: comp.Total(), Explanation: comp.Explain(""),
-		ExplanationEN: comp.Explain("en"), Warnings: comp.Warnings}
+	return &Deadline{Date: comp.Deadline.String(), Workdays: comp.Total(), Warnings: comp.Warnings, comp: comp}
 }
 
 func spansOf(pauses []Pause, today workday.Date) []workday.Span {

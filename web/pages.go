@@ -38,24 +38,23 @@ func newViews() *html.Engine {
 	sub, _ := fs.Sub(templateFS, "templates")
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(template.FuncMap{
-		"cat":         categoryName,
-		"add":         func(a, b int64) int64 { return a + b },
-		"pct":         func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
-		"join":        strings.Join,
-		"qs":          url.QueryEscape,
-		"dict":        dict,
-		"eq2":         func(a, b any) bool { return a == b },
-		"safeURL":     func(s string) template.URL { return template.URL(s) },
-		"pctOf":       func(n, of int64) int64 { return n * 100 / max(of, 1) },
-		"raw":         rawText,
-		"bi":          bilingual,
-		"explanation": deadlineExplanation,
-		"when":        when,
-		"list":        func(xs ...string) []string { return xs },
-		"fieldID":     func(k string) string { return strings.TrimPrefix(k, "applicant.") },
-		"attrs":       func(s string) template.HTMLAttr { return template.HTMLAttr(s) },
-		"after":       func(s string) string { return s[strings.LastIndex(s, ".")+1:] },
-		"current":     navCurrent,
+		"cat":     categoryName,
+		"add":     func(a, b int64) int64 { return a + b },
+		"pct":     func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
+		"join":    strings.Join,
+		"qs":      url.QueryEscape,
+		"dict":    dict,
+		"eq2":     func(a, b any) bool { return a == b },
+		"safeURL": func(s string) template.URL { return template.URL(s) },
+		"pctOf":   func(n, of int64) int64 { return n * 100 / max(of, 1) },
+		"raw":     rawText,
+		"bi":      bilingual,
+		"when":    when,
+		"list":    func(xs ...string) []string { return xs },
+		"fieldID": func(k string) string { return strings.TrimPrefix(k, "applicant.") },
+		"attrs":   func(s string) template.HTMLAttr { return template.HTMLAttr(s) },
+		"after":   func(s string) string { return s[strings.LastIndex(s, ".")+1:] },
+		"current": navCurrent,
 	})
 	return engine
 }
@@ -248,15 +247,6 @@ func when(s string) string {
 
 // chinaTime is UTC+8 (Asia/Shanghai has had no daylight saving since 1991).
 var chinaTime = time.FixedZone("CST", 8*3600)
-
-// deadlineExplanation is how a deadline was counted, in the page's
-// language (English for "en", otherwise Chinese).
-func deadlineExplanation(d *data.Deadline, lang string) string {
-	if lang == "en" && d.ExplanationEN != "" {
-		return d.ExplanationEN
-	}
-	return d.Explanation
-}
 
 // bilingual picks one half of a "中文 english" label.
 func bilingual(label, lang string) string {
