@@ -33,6 +33,11 @@ type ChangeMeta struct {
 	ChangeNote    string `json:"change_note"`
 	Major         bool   `json:"major"`
 	EffectiveFrom string `json:"effective_from"`
+	// BaseVersion, if not 0, is the version the change was prepared
+	// against (a form opened earlier): Amend refuses with ErrConflict when
+	// the item is at another, and the append refuses if it moves on before
+	// the change is written.
+	BaseVersion int `json:"-"`
 }
 
 func (m ChangeMeta) validate() error {
@@ -84,6 +89,9 @@ func (c *Catalog) Amend(ctx context.Context, actor string, kind Kind, code strin
 	}
 	if cur.Status != StatusInForce {
 		return nil, fmt.Errorf("%w: %s %s is repealed", ErrNotInForce, kind, code)
+	}
+	if meta.BaseVersion != 0 && meta.BaseVersion != cur.Version {
+		return nil, fmt.Errorf("%w: %s %s is at version %d, the change was made to version %d", ErrConflict, kind, code, cur.Version, meta.BaseVersion)
 	}
 	merged, changed, err := mergeChanges(cur.Raw, changes)
 	if err != nil {

@@ -81,6 +81,11 @@ func testPublishAmendRepealHistory(t *testing.T) {
 	if _, err := ledger.VerifyReceipt(w.Receipt, nil, l.Origin(), l.Key().Verifier); err != nil {
 		t.Fatal(err)
 	}
+	stale := testMeta
+	stale.BaseVersion = 1 // a form opened before the amendment above
+	if _, err := c.Amend(ctx, "editor", KindPower, code, map[string]json.RawMessage{"promised_limit": json.RawMessage("7")}, stale); !errors.Is(err, ErrConflict) {
+		t.Fatalf("amending version 1 of an item at version 2: got %v, want ErrConflict", err)
+	}
 	if _, err := c.Repeal(ctx, "editor", KindPower, code, testMeta); err != nil {
 		t.Fatal(err)
 	}

@@ -382,6 +382,7 @@ func (s *Server) editItemSubmit(seg string) fiber.Handler {
 		}
 		fields := map[string]json.RawMessage{}
 		m := meta.meta()
+		m.BaseVersion, _ = strconv.Atoi(f.V.Get("base_version")) // checked again where the change is made
 		for _, ch := range changes {
 			fields[ch.Field] = ch.After
 			if ch.Field == "effective_from" {
