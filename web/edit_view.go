@@ -39,7 +39,7 @@ const (
 	attrsPhone = `maxlength="40" inputmode="tel"`
 )
 
-var feeSection = formSection{"ef_fee", []fieldSpec{
+var feeSection = formSection{"fee", []fieldSpec{
 	{Name: "fee.charged", Label: "ef_fee_charged", Type: "check"},
 	{Name: "fee.basis", Label: "ef_fee_basis", Type: "area", Attrs: `rows="2" maxlength="2000"`},
 	{Name: "fee.items", Label: "ef_fee_items", Type: "rows", Hint: "ef_fee_items_hint", Blank: 1,
@@ -59,10 +59,10 @@ var powerForm = []formSection{
 		{Name: "category", Label: "ef_category", Type: "select", Choices: "power_category"},
 		{Name: "dept", Label: "ef_dept", Type: "select", Choices: "dept"},
 		{Name: "nature", Label: "ef_nature", Type: "select", Choices: "nature"},
-		{Name: "office", Label: "ef_office", Type: "text", Attrs: `maxlength="100"`},
+		{Name: "office", Label: "office", Type: "text", Attrs: `maxlength="100"`},
 		{Name: "joint", Label: "ef_joint", Type: "checks", Choices: "joint"},
 		{Name: "levels", Label: "ef_levels", Type: "checks", Choices: "levels"},
-		{Name: "audience", Label: "ef_audience", Type: "checks", Choices: "power_audience"},
+		{Name: "audience", Label: "audience", Type: "checks", Choices: "power_audience"},
 	}},
 	{"ef_legal", []fieldSpec{
 		{Name: "basis", Label: "ef_basis", Type: "rows", Hint: "ef_basis_hint", Blank: 2, Cells: []fieldSpec{
@@ -77,7 +77,7 @@ var powerForm = []formSection{
 		{Name: "case_kind", Label: "ef_case_kind", Type: "select", Choices: "case_kind"},
 		{Name: "conditions", Label: "ef_conditions", Type: "area", Attrs: `rows="3" maxlength="5000"`},
 		materialsField,
-		{Name: "steps", Label: "ef_steps", Type: "rows", Hint: "ef_steps_hint", Blank: 4, Cells: []fieldSpec{
+		{Name: "steps", Label: "steps", Type: "rows", Hint: "ef_steps_hint", Blank: 4, Cells: []fieldSpec{
 			{Name: "name", Label: "ef_step_name", Type: "text", Attrs: `maxlength="100"`},
 			{Name: "days", Label: "ef_step_days", Type: "number", Attrs: attrsDays}}},
 	}},
@@ -85,9 +85,9 @@ var powerForm = []formSection{
 	{"ef_supervision", []fieldSpec{
 		{Name: "consult_phone", Label: "ef_consult_phone", Type: "tel", Attrs: attrsPhone},
 		{Name: "complaint_phone", Label: "ef_complaint_phone", Type: "tel", Hint: "ef_complaint_hint", Attrs: attrsPhone},
-		{Name: "effective_from", Label: "ef_effective_from", Type: "date"},
+		{Name: "effective_from", Label: "effective_from", Type: "date"},
 		{Name: "penalty_scope", Label: "ef_penalty_scope", Type: "area", Hint: "ef_penalty_hint", Attrs: `rows="3" maxlength="5000"`},
-		{Name: "integrity_risks", Label: "ef_integrity_risks", Type: "rows", Blank: 2,
+		{Name: "integrity_risks", Label: "integrity_risks", Type: "rows", Blank: 2,
 			Cells: []fieldSpec{{Label: "ef_integrity_risk", Type: "text", Attrs: `maxlength="500"`}}},
 	}},
 }
@@ -97,7 +97,7 @@ var serviceForm = []formSection{
 	{"basic_info", []fieldSpec{
 		{Name: "code", Label: "ef_code", Type: "text", Hint: "ef_code_hint", Attrs: attrsCode},
 		{Name: "name", Label: "ef_name", Type: "text", Attrs: attrsName},
-		{Name: "audience", Label: "ef_audience", Type: "select", Choices: "service_audience"},
+		{Name: "audience", Label: "audience", Type: "select", Choices: "service_audience"},
 		{Name: "theme", Label: "ef_theme", Type: "text", List: "themes", Attrs: `maxlength="50"`},
 		{Name: "hot", Label: "ef_hot", Type: "check"},
 		{Name: "dept", Label: "ef_dept", Type: "select", Choices: "dept"},
@@ -109,7 +109,7 @@ var serviceForm = []formSection{
 		{Name: "visits", Label: "ef_visits", Type: "number", Attrs: `min="0" max="99" step="1" inputmode="numeric"`},
 		{Name: "legal_limit", Label: "ef_legal_limit", Type: "number", Hint: "ef_days_hint", Attrs: attrsDays},
 		{Name: "promised_limit", Label: "ef_promised_limit", Type: "number", Hint: "ef_promised_hint", Attrs: attrsDays},
-		{Name: "location", Label: "ef_location", Type: "text", Attrs: `maxlength="300"`},
+		{Name: "location", Label: "location", Type: "text", Attrs: `maxlength="300"`},
 		{Name: "hours", Label: "ef_hours", Type: "text", Attrs: `maxlength="300"`},
 		{Name: "consult_phone", Label: "ef_consult_phone", Type: "tel", Attrs: attrsPhone},
 		materialsField,
@@ -127,9 +127,9 @@ var responsibilityForm = []formSection{
 	}},
 	{"ef_duties", []fieldSpec{
 		{Name: "stages", Label: "ef_stages", Type: "rows", Hint: "ef_stages_hint", Blank: 3, Cells: []fieldSpec{
-			{Name: "stage", Label: "ef_stage", Type: "select", Choices: "stage"},
+			{Name: "stage", Label: "stage", Type: "select", Choices: "stage"},
 			{Name: "content", Label: "ef_stage_content", Type: "area", Attrs: `rows="3" maxlength="5000"`},
-			{Name: "basis", Label: "ef_stage_basis", Type: "text", Attrs: `maxlength="1000"`}}},
+			{Name: "basis", Label: "basis", Type: "text", Attrs: `maxlength="1000"`}}},
 	}},
 	{"ef_acc_section", []fieldSpec{
 		{Name: "accountability", Label: "ef_accountability", Type: "rows", Hint: "ef_rows_hint", Blank: 3,
@@ -375,7 +375,7 @@ func (f *itemForm) Summary() []errorLink {
 // fieldLabel is the label of an item's top-level field, for the preview.
 func fieldLabel(seg, field string, l map[string]string) string {
 	if field == "fee" {
-		return l["ef_fee"]
+		return l["fee"]
 	}
 	for _, sec := range formSpecs(seg) {
 		for _, spec := range sec.Fields {
