@@ -286,11 +286,7 @@ func (s *Server) responsibilitiesPage(c *fiber.Ctx) error {
 		return err
 	}
 	items := listedItems[data.Responsibility](pg.Items)
-	codes := make([]string, len(items))
-	for i, r := range items {
-		codes[i] = r.V.PowerCode
-	}
-	names, err := s.cfg.Catalog.Names(c.UserContext(), data.KindPower, codes)
+	names, err := s.itemNames(c.UserContext(), data.KindResponsibility, pg.Items)
 	if err != nil {
 		return err
 	}
