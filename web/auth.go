@@ -223,12 +223,26 @@ func moving(obj, act string, kind data.Kind, named deptOf) Access {
 // deptOfItem: the department of the listed item named by :code.
 func deptOfItem(kind data.Kind) deptOf {
 	return func(s *Server, c *fiber.Ctx) (string, error) {
-		it, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
+		it, err := s.itemOf(c, kind)
 		if err != nil {
 			return "", err
 		}
 		return it.Dept, nil
 	}
+}
+
+// itemOf is the listed item of kind named by :code, read once a request:
+// the route's guard reads it for its department, the handler then uses it.
+func (s *Server) itemOf(c *fiber.Ctx, kind data.Kind) (*data.Item, error) {
+	key := "item:" + string(kind)
+	if it, ok := c.Locals(key).(*data.Item); ok {
+		return it, nil
+	}
+	it, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
+	if err == nil {
+		c.Locals(key, it)
+	}
+	return it, err
 }
 
 func actorOf(c *fiber.Ctx) string {

@@ -263,7 +263,7 @@ func (s *Server) editNewPage(seg string) fiber.Handler {
 func (s *Server) editItemPage(seg string) fiber.Handler {
 	l := editLists[seg]
 	return func(c *fiber.Ctx) error {
-		it, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, c.Params("code"))
+		it, err := s.itemOf(c, l.kind)
 		if err != nil {
 			return err
 		}
@@ -357,7 +357,7 @@ func (s *Server) editNewSubmit(seg string) fiber.Handler {
 func (s *Server) editItemSubmit(seg string) fiber.Handler {
 	l := editLists[seg]
 	return func(c *fiber.Ctx) error {
-		it, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, c.Params("code"))
+		it, err := s.itemOf(c, l.kind)
 		if err != nil {
 			return err
 		}
@@ -448,7 +448,7 @@ func (s *Server) editResult(c *fiber.Ctx, l editList, it *data.Item, f *itemForm
 func (s *Server) editRepeal(seg string) fiber.Handler {
 	l := editLists[seg]
 	return func(c *fiber.Ctx) error {
-		it, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, c.Params("code"))
+		it, err := s.itemOf(c, l.kind)
 		if err != nil {
 			return err
 		}
