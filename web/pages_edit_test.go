@@ -571,10 +571,20 @@ func TestEditFormChoices(t *testing.T) {
 			t.Errorf("the form does not offer the stage %s", st)
 		}
 	}
-	for _, c := range data.Categories {
-		p := data.PowerItem{Code: "X-1", Name: "n", Dept: "x", Category: c, PenaltyScope: "p"}
+	form := &itemForm{Lang: "zh", L: messages("zh")}
+	for _, o := range form.options("power_category", "c", nil) {
+		p := data.PowerItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, PenaltyScope: "p"}
 		if err := p.Validate(); err != nil {
-			t.Errorf("category %s: %v", c, err)
+			t.Errorf("power category %s: %v", o.Value, err)
+		}
+	}
+	for _, o := range form.options("service_category", "c", nil) {
+		sv := data.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, Audience: "individual"}
+		if o.Value != "GG" {
+			sv.PowerCode = "XK-X-1"
+		}
+		if err := sv.Validate(); err != nil {
+			t.Errorf("service category %s: %v", o.Value, err)
 		}
 	}
 	for _, a := range choiceSets["service_audience"] {

@@ -78,6 +78,7 @@ func TestPublicPages(t *testing.T) {
 // it, for screen readers: "page" on the section's page, "true" under it.
 func testCurrentSection(t *testing.T, s *Server) {
 	const code = "QR-BIANBAN-001" // a power of the demo county
+	currentLink := regexp.MustCompile(`<a href="([^"]*)" aria-current="([^"]*)"`)
 	for _, c := range []struct{ path, link, want string }{
 		{"/", "/", "page"},
 		{"/powers", "/powers", "page"},
@@ -90,10 +91,11 @@ func testCurrentSection(t *testing.T, s *Server) {
 		if status != 200 {
 			t.Fatalf("GET %s: %d", c.path, status)
 		}
-		nav := body[strings.Index(body, `<nav class="wrap nav"`):]
-		nav = nav[:strings.Index(nav, "</nav>")]
-		marked := regexp.MustCompile(`<a href="([^"]*)" aria-current="([^"]*)"`).FindAllStringSubmatch(nav, -1)
+		nav := between(body, `<nav class="wrap nav"`, "</nav>")
+		marked := currentLink.FindAllStringSubmatch(nav, -1)
 		switch {
+		case nav == "":
+			t.Errorf("%s: no navigation", c.path)
 		case c.link == "" && len(marked) != 0:
 			t.Errorf("%s: nav marks %v, want nothing", c.path, marked)
 		case c.link != "" && (len(marked) != 1 || marked[0][1] != c.link || marked[0][2] != c.want):

@@ -126,7 +126,7 @@ func TestBrowserJourney(t *testing.T) {
 		auditInBrowser(t, ctx, base)
 		editInBrowser(t, ctx, base)
 		switchToEnglish(t, ctx, base)
-		noHorizontalScroll(t, ctx, base)
+		noHorizontalScroll(t, ctx, base, "/", "/powers", "/services", "/ledger", "/stats", "/apply/FW-SCJG-001")
 		screenshots(t, ctx, base, number, dir)
 	})
 }
@@ -307,16 +307,7 @@ func editInBrowser(t *testing.T, ctx context.Context, base string) {
 	if got := textOf(t, ctx, "#action-receipt"); !strings.Contains(got, "XK-SCJG-006") || textOf(t, ctx, "#receipt-entry") == "" {
 		t.Errorf("the receipt %q lacks the item or its ledger entry", got)
 	}
-	for _, path := range []string{"/edit?kind=responsibilities", "/edit/powers/XK-SCJG-006", "/edit/responsibilities/XK-SCJG-006", "/edit/services/new"} {
-		browse(t, ctx, "375 px "+path,
-			chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile),
-			chromedp.Navigate(base+path),
-			chromedp.WaitVisible("#main"))
-		if wide := read(t, ctx, "measure "+path, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); wide {
-			t.Errorf("%s scrolls horizontally at 375 px", path)
-		}
-	}
-	browse(t, ctx, "desktop again", chromedp.EmulateReset())
+	noHorizontalScroll(t, ctx, base, "/edit?kind=responsibilities", "/edit/powers/XK-SCJG-006", "/edit/responsibilities/XK-SCJG-006", "/edit/services/new")
 	logout(t, ctx, base)
 }
 
@@ -334,8 +325,9 @@ func switchToEnglish(t *testing.T, ctx context.Context, base string) {
 	browse(t, ctx, "back to Chinese", chromedp.Navigate(base+"/?lang=zh"))
 }
 
-func noHorizontalScroll(t *testing.T, ctx context.Context, base string) {
-	for _, path := range []string{"/", "/powers", "/services", "/ledger", "/stats", "/apply/FW-SCJG-001"} {
+// noHorizontalScroll: none of the pages scrolls sideways at 375 px.
+func noHorizontalScroll(t *testing.T, ctx context.Context, base string, paths ...string) {
+	for _, path := range paths {
 		browse(t, ctx, "375 px "+path,
 			chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile),
 			chromedp.Navigate(base+path),

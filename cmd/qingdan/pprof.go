@@ -7,6 +7,7 @@ package main
 // (default 127.0.0.1:6060). Never part of a release binary.
 
 import (
+	"log"
 	"net/http"
 	_ "net/http/pprof"
 	"os"
@@ -17,5 +18,9 @@ func init() {
 	if addr == "" {
 		addr = "127.0.0.1:6060"
 	}
-	go http.ListenAndServe(addr, nil)
+	go func() {
+		if err := http.ListenAndServe(addr, nil); err != nil {
+			log.Printf("pprof on %s: %v", addr, err)
+		}
+	}()
 }
