@@ -167,17 +167,24 @@ func postedValues(c *fiber.Ctx) url.Values {
 }
 
 // newItemForm builds the form of list l with the values v for this
-// editor and language.
+// editor and language; what it offers to choose from is added only when
+// it is shown (offerChoices).
 func (s *Server) newItemForm(c *fiber.Ctx, l editList, v url.Values, errs map[string]string) *itemForm {
 	lg := lang(c)
-	all := s.departments(c)
-	f := &itemForm{Seg: l.seg, V: v, Errors: errs, L: messages(lg), Lang: lg, All: all, Themes: serviceThemes}
-	for _, d := range all {
+	return &itemForm{Seg: l.seg, V: v, Errors: errs, L: messages(lg), Lang: lg, Themes: serviceThemes}
+}
+
+// offerChoices adds what a shown form offers: every department, those
+// this editor may edit, and the powers in force of the chosen one.
+func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
+	l := editLists[f.Seg]
+	f.All = s.departments(c)
+	for _, d := range f.All {
 		if s.mayEdit(c, l, d.Code, policy.ActPublish) {
 			f.Depts = append(f.Depts, d)
 		}
 	}
-	dept := v.Get("dept")
+	dept := f.V.Get("dept")
 	if dept == "" && len(f.Depts) == 1 {
 		dept = f.Depts[0].Code
 	}
@@ -189,7 +196,6 @@ func (s *Server) newItemForm(c *fiber.Ctx, l editList, v url.Values, errs map[st
 			}
 		}
 	}
-	return f
 }
 
 // mayEdit reports whether the editor may act on list l in dept.
@@ -216,6 +222,7 @@ type itemPage struct {
 // showItemForm renders the form of a new item (it nil) or of a listed one.
 func (s *Server) showItemForm(c *fiber.Ctx, status int, it *data.Item, f *itemForm, meta editForm, problem string) error {
 	c.Status(status)
+	s.offerChoices(c, f)
 	p := itemPage{Kind: f.Seg, Item: it, F: f, Form: meta, Errors: f.Errors, Problem: problem}
 	if it == nil {
 		return s.render(c, "edit_new", "publish_new", p)
@@ -484,6 +491,7 @@ func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *data.Item, meta
 	if err != nil {
 		return err
 	}
+	s.offerChoices(c, f)
 	p := itemPage{Kind: l.seg, Item: it, F: f, Problem: problem, Version: it.Version, Repeal: meta, RepealErrors: errs}
 	c.Status(status)
 	return s.render(c, "edit_item", "edit", p)
