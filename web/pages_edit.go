@@ -180,7 +180,7 @@ func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
 	l := editLists[f.Seg]
 	f.All = s.departments(c)
 	for _, d := range f.All {
-		if s.mayEdit(c, l, d.Code, policy.ActPublish) {
+		if ok, err := s.cfg.Identity.Enforcer.Allowed(actorOf(c), d.Code, l.obj, policy.ActPublish); err == nil && ok {
 			f.Depts = append(f.Depts, d)
 		}
 	}
@@ -196,12 +196,6 @@ func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
 			}
 		}
 	}
-}
-
-// mayEdit reports whether the editor may act on list l in dept.
-func (s *Server) mayEdit(c *fiber.Ctx, l editList, dept, act string) bool {
-	ok, err := s.cfg.Identity.Enforcer.Allowed(actorOf(c), dept, l.obj, act)
-	return err == nil && ok
 }
 
 // itemPage is what the new-item and amend templates show.
@@ -221,14 +215,22 @@ type itemPage struct {
 
 // showItemForm renders the form of a new item (it nil) or of a listed one.
 func (s *Server) showItemForm(c *fiber.Ctx, status int, it *data.Item, f *itemForm, meta editForm, problem string) error {
+	return s.showItemPage(c, status, itemPage{Item: it, F: f, Form: meta, Problem: problem})
+}
+
+// showItemPage fills in what every item page derives from its form and
+// item (the choices offered, the version edited, an amended power's
+// responsibility) and renders it.
+func (s *Server) showItemPage(c *fiber.Ctx, status int, p itemPage) error {
 	c.Status(status)
-	s.offerChoices(c, f)
-	p := itemPage{Kind: f.Seg, Item: it, F: f, Form: meta, Errors: f.Errors, Problem: problem}
+	s.offerChoices(c, p.F)
+	p.Kind, p.Errors = p.F.Seg, p.F.Errors
+	it := p.Item
 	if it == nil {
 		return s.render(c, "edit_new", "publish_new", p)
 	}
 	p.Version = it.Version
-	if v, err := strconv.Atoi(f.V.Get("base_version")); err == nil {
+	if v, err := strconv.Atoi(p.F.V.Get("base_version")); err == nil {
 		p.Version = v
 	}
 	if it.Kind == data.KindPower {
@@ -491,10 +493,7 @@ func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *data.Item, meta
 	if err != nil {
 		return err
 	}
-	s.offerChoices(c, f)
-	p := itemPage{Kind: l.seg, Item: it, F: f, Problem: problem, Version: it.Version, Repeal: meta, RepealErrors: errs}
-	c.Status(status)
-	return s.render(c, "edit_item", "edit", p)
+	return s.showItemPage(c, status, itemPage{Item: it, F: f, Problem: problem, Repeal: meta, RepealErrors: errs})
 }
 
 // fieldDiff lists the top-level fields that differ between two items.

@@ -622,3 +622,19 @@ func TestResponsibilityPagesNameThePower(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedRepealKeepsThePage: a repeal refused for its missing details
+// shows the item's page as the form does, with the link to the power's
+// responsibility item.
+func TestRefusedRepealKeepsThePage(t *testing.T) {
+	s, _ := newDemoServer(t)
+	editor := login(t, s, "editor.scjg")
+	const code = "XK-SCJG-006"
+	status, _, body := postForm(t, s, "/edit/powers/"+code+"/repeal", editor, url.Values{"step": {"save"}})
+	if status != 422 {
+		t.Fatalf("repeal without its details: %d, want 422", status)
+	}
+	if !strings.Contains(body, `href="/edit/responsibilities/`+code+`" id="edit-resp"`) || !strings.Contains(body, `id="amend-form"`) {
+		t.Errorf("the refused repeal's page lacks the amend form or the responsibility link")
+	}
+}
