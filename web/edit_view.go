@@ -247,7 +247,7 @@ func (f *itemForm) Sections() []sectionView {
 func (f *itemForm) field(spec fieldSpec, name string) fieldView {
 	fv := fieldView{ID: fieldID(name), Name: name, Label: f.L[spec.Label], Type: spec.Type, Hint: f.L[spec.Hint],
 		Value: f.V.Get(name), Err: f.Errors[name], List: spec.List, Attrs: template.HTMLAttr(spec.Attrs)}
-	if f.Amend && (name == "code" || (name == "power_code" && f.Seg == "responsibilities")) {
+	if f.Amend && name == editLists[f.Seg].key { // a listed item's code cannot change
 		fv.Attrs += ` readonly`
 	}
 	switch spec.Type {

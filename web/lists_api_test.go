@@ -39,12 +39,7 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 	t.Helper()
 	db := newTestDatabase(t).open(t)
 	store, _ := data.NewLedgerStore(db, data.MainLog)
-	var l *ledger.Log
-	if now != nil {
-		l = openLogAt(t, store, now)
-	} else {
-		l = storetest.NewLog(t, store)
-	}
+	l := storetest.NewLogAt(t, store, now)
 	cat := data.NewCatalog(db, l)
 	if err := demo.Seed(context.Background(), cat); err != nil {
 		t.Fatal(err)
@@ -70,21 +65,6 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 	cfg := Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}
 	set(&cfg)
 	return New(cfg), l
-}
-
-// openLogAt opens a test ledger on s whose clock is now.
-func openLogAt(t *testing.T, s ledger.Store, now func() time.Time) *ledger.Log {
-	t.Helper()
-	key, _, err := ledger.NewKey(storetest.Origin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := ledger.Open(s, ledger.Config{Origin: storetest.Origin, Key: key, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
 }
 
 // creds is how a test request authenticates: a session cookie with its

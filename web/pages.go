@@ -170,10 +170,7 @@ func (s *Server) deptNames(c *fiber.Ctx, l string) map[string]string {
 		return out
 	}
 	for _, d := range s.departments(c) {
-		out[d.Code] = d.Name
-		if l == "en" && d.NameEn != "" {
-			out[d.Code] = d.NameEn
-		}
+		out[d.Code] = deptLabel(d, l)
 	}
 	return out
 }

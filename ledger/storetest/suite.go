@@ -52,11 +52,17 @@ const Origin = "storetest.qingdan.local/ledger"
 // NewLog opens a log with a fresh key over s and closes it at the end.
 func NewLog(t testing.TB, s ledger.Store) *ledger.Log {
 	t.Helper()
+	return NewLogAt(t, s, nil)
+}
+
+// NewLogAt is NewLog with now as the log's clock (nil: the real time).
+func NewLogAt(t testing.TB, s ledger.Store, now func() time.Time) *ledger.Log {
+	t.Helper()
 	key, _, err := ledger.NewKey(Origin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := ledger.Open(s, ledger.Config{Origin: Origin, Key: key})
+	l, err := ledger.Open(s, ledger.Config{Origin: Origin, Key: key, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
