@@ -354,6 +354,25 @@ func BenchmarkDeadline(b *testing.B) {
 	}
 }
 
+// BenchmarkDeadlineExplained: BenchmarkDeadline with its explanation
+// written in one language and in both (data.Deadline writes it only when
+// it is shown or encoded).
+func BenchmarkDeadlineExplained(b *testing.B) {
+	c := defaultCal(b)
+	start := day(b, "2026-09-18")
+	pauses := []Span{span(b, "2026-09-28", "2026-10-09", "专家评审")}
+	for name, langs := range map[string][]string{"zh": {""}, "zh+en": {"", "en"}} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				comp := c.Deadline(start, 20, pauses, 10)
+				for _, l := range langs {
+					comp.Explain(l)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkWorkdaysBetween(b *testing.B) {
 	c := defaultCal(b)
 	a, z := day(b, "2025-12-15"), day(b, "2026-12-15")
