@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net"
+	"os"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -138,11 +140,55 @@ func (s *Server) updateCalendar(c *fiber.Ctx) error {
 }
 
 // uploadMaterial serves POST /api/v1/materials (public): the body is the
-// file; the answer is its SHA-256, which a submission then names.
+// file; the answer is its SHA-256, which a submission then names. The
+// quotas are checked on the announced length before a byte is read; the
+// body is streamed to a temporary file, and read into memory (from the
+// body budget) only to be stored once it has arrived whole.
 func (s *Server) uploadMaterial(c *fiber.Ctx) error {
-	sum, err := s.cfg.Approvals.StoreMaterial(c.UserContext(), c.Body())
+	ctx, n := c.UserContext(), c.Request().Header.ContentLength()
+	if n <= 0 {
+		return &data.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("must be 1 byte to %d MiB", data.MaxMaterialSize>>20)}}
+	}
+	uploader := uploaderOf(c)
+	if err := s.cfg.Approvals.CheckMaterialQuota(ctx, uploader, int64(n), s.cfg.Materials); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp("", "qingdan-upload-*")
+	if err != nil {
+		return fmt.Errorf("web: upload: %w", err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if _, err := s.streamBody(c, f); err != nil {
+		return err
+	}
+	head := make([]byte, 512)
+	m, _ := f.ReadAt(head, 0)
+	if err := data.CheckMaterialType(head[:m]); err != nil {
+		return err
+	}
+	if !s.budget.TryAcquire(int64(n)) {
+		return refuseBody(c, errBodyBudget)
+	}
+	defer s.budget.Release(int64(n))
+	content := make([]byte, n)
+	if _, err := f.ReadAt(content, 0); err != nil {
+		return fmt.Errorf("web: upload: %w", err)
+	}
+	sum, err := s.cfg.Approvals.StoreMaterial(ctx, content, uploader, s.cfg.Materials)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sha256": sum, "size": len(c.Body())})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"sha256": sum, "size": n})
+}
+
+// uploaderOf is the client's network as the upload quotas count it: its
+// IPv4 address, or the /64 of its IPv6 address (one subscriber's
+// allocation).
+func uploaderOf(c *fiber.Ctx) string {
+	ip := net.ParseIP(c.IP())
+	if ip == nil || ip.To4() != nil {
+		return c.IP()
+	}
+	return (&net.IPNet{IP: ip.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
 }

@@ -158,7 +158,7 @@ func TestProgressRateLimited(t *testing.T) {
 // hash; erasure removes the data and the ledger still verifies.
 func TestNoPersonalDataInPublicAnswers(t *testing.T) {
 	s, l := newDemoServer(t)
-	file := []byte("营业执照 扫描件 " + testApplicant["id_number"].(string))
+	file := []byte("%PDF-1.4\n营业执照 扫描件 " + testApplicant["id_number"].(string))
 	req := httptest.NewRequest("POST", "/api/v1/materials", bytes.NewReader(file))
 	resp, _ := s.App().Test(req, -1)
 	var up struct{ SHA256 string }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"container/list"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -14,9 +16,17 @@ import (
 // (the highest ledger index of a list change) and served only while that
 // is still current. Busy portals ask the same few questions again and
 // again; answering from memory is what lets the list API sustain load.
+//
+// An entry's key is the path and the list parameters as the handler reads
+// them (cacheKey), never the raw URL: junk parameters, their order and
+// spelt-out defaults do not make new entries (issue 20, finding 10). The
+// cache holds at most maxCached entries and maxCachedBytes of bodies,
+// dropping the least recently used first.
 type listCache struct {
-	mu      sync.RWMutex
-	entries map[string]cachedBody
+	mu      sync.Mutex
+	entries map[string]*list.Element // of *cachedBody
+	lru     list.List                // front: most recently used
+	size    int                      // bytes of the bodies held
 	// flight makes concurrent misses of one key and version wait for one
 	// computation: after a list change a busy portal would otherwise
 	// compute the same search once per waiting connection.
@@ -28,27 +38,82 @@ type listCache struct {
 var errUncacheable = errors.New("web: answer not cacheable")
 
 type cachedBody struct {
+	key     string
 	version int64
 	body    []byte
 }
 
-// maxCached bounds the cache; when full it starts afresh.
-const maxCached = 4096
+// maxCached and maxCachedBytes bound the cache.
+const (
+	maxCached      = 4096
+	maxCachedBytes = 32 << 20
+)
 
 func (lc *listCache) get(key string, version int64) ([]byte, bool) {
-	lc.mu.RLock()
-	defer lc.mu.RUnlock()
-	e, ok := lc.entries[key]
-	return e.body, ok && e.version == version
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	el, ok := lc.entries[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*cachedBody)
+	if e.version != version {
+		return nil, false
+	}
+	lc.lru.MoveToFront(el)
+	return e.body, true
 }
 
 func (lc *listCache) put(key string, version int64, body []byte) {
+	if len(body) > maxCachedBytes/8 {
+		return // one answer may not push out most of the others
+	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	if lc.entries == nil || len(lc.entries) >= maxCached {
-		lc.entries = make(map[string]cachedBody)
+	if lc.entries == nil {
+		lc.entries = make(map[string]*list.Element)
 	}
-	lc.entries[key] = cachedBody{version: version, body: body}
+	if el, ok := lc.entries[key]; ok {
+		lc.remove(el)
+	}
+	lc.entries[key] = lc.lru.PushFront(&cachedBody{key: key, version: version, body: body})
+	lc.size += len(body)
+	for len(lc.entries) > maxCached || lc.size > maxCachedBytes {
+		lc.remove(lc.lru.Back())
+	}
+}
+
+func (lc *listCache) remove(el *list.Element) {
+	e := lc.lru.Remove(el).(*cachedBody)
+	delete(lc.entries, e.key)
+	lc.size -= len(e.body)
+}
+
+func (lc *listCache) len() int {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return len(lc.entries)
+}
+
+func (lc *listCache) bytes() int {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.size
+}
+
+// cacheKey is what a cached answer depends on: the path, and for a list
+// (a route without parameters) the list parameters as listQuery reads
+// them. ok is false for parameters listQuery refuses (not cached).
+func cacheKey(c *fiber.Ctx) (string, bool) {
+	if len(c.Route().Params) > 0 { // an item: only its path counts
+		return c.Path(), true
+	}
+	q, err := listQuery(c, "")
+	if err != nil {
+		return "", false
+	}
+	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d\x00%d", c.Path(),
+		q.Dept, q.Category, q.Status, q.Audience, q.Theme, q.Hot, q.Q, q.Page, q.PerPage), true
 }
 
 // cached wraps a GET handler of the lists with the cache.
@@ -58,7 +123,10 @@ func (s *Server) cached(h fiber.Handler) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		key := c.OriginalURL()
+		key, ok := cacheKey(c)
+		if !ok {
+			return h(c)
+		}
 		if body, ok := s.cache.get(key, version); ok {
 			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 			return c.Send(body)

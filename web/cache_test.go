@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -60,5 +61,58 @@ func TestCacheComputesOnceForConcurrentMisses(t *testing.T) {
 	burst("/list?missing=1", 404, "no such item")
 	if n := computed.Load(); n < 2 {
 		t.Fatalf("a 404 was shared (%d computations for 32 requests)", n)
+	}
+}
+
+// TestCacheKeyIsTheParametersRead (issue 20, finding 10): 3,000 list
+// GETs with junk parameters (and the real ones reordered, repeated or
+// spelt with their defaults) leave at most a few entries in the cache;
+// distinct real parameters still get distinct answers; item pages ignore
+// every parameter; and the cache's bytes stay under its bound.
+func TestCacheKeyIsTheParametersRead(t *testing.T) {
+	s, _ := newDemoServer(t)
+	get := func(path string) string {
+		t.Helper()
+		status, body := send(t, s, "GET", path, creds{}, nil)
+		if status != 200 {
+			t.Fatalf("GET %s: %d %s", path, status, body)
+		}
+		return string(body)
+	}
+	first := get("/api/v1/powers")
+	for i := range 3000 {
+		var path string
+		switch i % 3 {
+		case 0:
+			path = fmt.Sprintf("/api/v1/powers?junk%d=%d", i, i)
+		case 1:
+			path = fmt.Sprintf("/api/v1/powers?page=1&per_page=20&utm=%d", i)
+		default:
+			path = fmt.Sprintf("/api/v1/powers/XK-SCJG-001?v=%d", i)
+		}
+		get(path)
+	}
+	if n := s.cache.len(); n > 4 {
+		t.Fatalf("got %d cache entries after 3,000 junk GETs, want at most 4", n)
+	}
+	if got := get("/api/v1/powers?x=1"); got != first {
+		t.Errorf("a junk parameter changed the answer")
+	}
+	answers := map[string]string{}
+	for _, p := range []string{"/api/v1/powers?category=XK", "/api/v1/powers?category=CF", "/api/v1/powers?per_page=5",
+		"/api/v1/powers?per_page=5&page=2", "/api/v1/powers?dept=scjg", "/api/v1/powers?q=许可", "/api/v1/powers?status=repealed"} {
+		body := get(p)
+		for q, other := range answers {
+			if other == body {
+				t.Errorf("GET %s answered the same as %s", p, q)
+			}
+		}
+		answers[p] = body
+	}
+	for i := range 2000 { // distinct real searches: bounded by bytes
+		get(fmt.Sprintf("/api/v1/powers?per_page=100&q=%d", i))
+	}
+	if b := s.cache.bytes(); b > maxCachedBytes {
+		t.Errorf("cache holds %d bytes, want at most %d", b, maxCachedBytes)
 	}
 }

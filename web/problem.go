@@ -56,6 +56,10 @@ func statusOf(err error) (int, bool) {
 		return http.StatusConflict, true
 	case errors.Is(err, ledger.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, true
+	case errors.Is(err, data.ErrQuota):
+		return http.StatusTooManyRequests, true
+	case errors.Is(err, errBodyBudget):
+		return http.StatusServiceUnavailable, true
 	}
 	return http.StatusInternalServerError, false
 }

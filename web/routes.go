@@ -180,6 +180,14 @@ var rateLimited = map[string]bool{
 	"POST /api/v1/ledger/cosignatures": true, "POST /login": true, "POST /apply/:service": true, "POST /progress": true,
 }
 
+// bodyLimits are the routes that take a body over defaultBodyLimit
+// (body.go). Their guard runs before the body is read, so it must not
+// read the body; they need a Content-Length.
+var bodyLimits = map[string]bodyRule{
+	"POST /api/v1/import":    {limit: 16 << 20},                             // a list file as published
+	"POST /api/v1/materials": {limit: data.MaxMaterialSize, streamed: true}, // to a file, not to memory
+}
+
 func (s *Server) routes() {
 	var limit fiber.Handler
 	if s.cfg.RateLimit > 0 {
@@ -195,8 +203,13 @@ func (s *Server) routes() {
 		if limit != nil && rateLimited[r.method+" "+r.path] {
 			handlers = append(handlers, limit)
 		}
+		bodyBefore, bodyAfter := s.bodyHandlers(r.method + " " + r.path)
+		handlers = append(handlers, bodyBefore)
 		if g := s.guard(r.access); g != nil {
 			handlers = append(handlers, g)
+		}
+		if bodyAfter != nil {
+			handlers = append(handlers, bodyAfter)
 		}
 		s.app.Add(r.method, r.path, append(handlers, r.handler)...)
 	}

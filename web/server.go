@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/session"
+	"golang.org/x/sync/semaphore"
 
 	"qingdan/data"
 	"qingdan/ledger"
@@ -49,8 +50,16 @@ type Config struct {
 	// Logger receives request errors (default slog.Default()).
 	Logger *slog.Logger
 	// BodyLimit bounds request bodies in bytes (default 16 MiB: a list
-	// file as published can be several megabytes).
+	// file as published can be several megabytes). Each route has its own
+	// smaller limit (bodyLimits in routes.go, body.go).
 	BodyLimit int
+	// BodyBudget bounds the bytes of request bodies held in memory across
+	// all connections (default 64 MiB); past it requests are refused with
+	// 503 and Retry-After until bodies in flight are answered.
+	BodyBudget int64
+	// Materials bounds anonymous uploads: how long one waits for its
+	// application, and the quotas per address and in all (issue 20).
+	Materials data.MaterialQuota
 
 	// Scale-out (issue 8): SessionStorage keeps login sessions where every
 	// replica finds them (data.Sessions: the database); nil keeps them in
@@ -81,6 +90,8 @@ type Server struct {
 
 	dummyOnce sync.Once
 	dummy     string // a password hash to spend time on for unknown users
+
+	budget *semaphore.Weighted // bytes of request bodies in memory (body.go)
 }
 
 // New builds the Fiber app with every route of routes.go.
@@ -91,21 +102,27 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 16 << 20
 	}
-	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage, cfg.SessionIdle)}
+	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage, cfg.SessionIdle),
+		budget: newBodyBudget(cfg.BodyBudget)}
 	s.app = fiber.New(fiber.Config{
-		AppName:               "qingdan",
-		Immutable:             true, // request strings end up in a permanent ledger
-		BodyLimit:             cfg.BodyLimit,
-		ReadTimeout:           15 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
-		DisableStartupMessage: true,
-		ErrorHandler:          s.handleError,
-		Views:                 newViews(),
-		JSONEncoder:           encodeJSON,
+		AppName:   "qingdan",
+		Immutable: true, // request strings end up in a permanent ledger
+		BodyLimit: cfg.BodyLimit,
+		// Bodies are streamed and each route reads its own (body.go):
+		// fasthttp would otherwise reserve the announced length first.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ReadTimeout:                  15 * time.Second,
+		WriteTimeout:                 60 * time.Second,
+		IdleTimeout:                  120 * time.Second,
+		DisableStartupMessage:        true,
+		ErrorHandler:                 s.handleError,
+		Views:                        newViews(),
+		JSONEncoder:                  encodeJSON,
 	})
 	s.app.Use(s.measure)
 	s.app.Use(recover.New())
+	s.app.Use(closeUnread)
 	s.routes()
 	return s
 }

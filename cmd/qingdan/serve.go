@@ -28,6 +28,7 @@ type serveFlags struct {
 	rateLimit     int
 	witnessKeys   keyList // issue 7: cosigners whose cosignatures are accepted
 	operations
+	uploads uploadFlags // issue 20: upload quotas, body budget
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -41,6 +42,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
 	fs.Var(&f.witnessKeys, "witness-key", "a witness's cosignature/v1 verifier key whose cosignatures the log accepts (repeatable; comma-separated in QINGDAN_WITNESS_KEY)")
 	f.addOperationFlags(fs)
+	f.uploads.addFlags(fs)
 	return f, parseFlags(fs, args, stderr)
 }
 
@@ -100,12 +102,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
 		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db),
-		Witnesses: witnesses, Cosignatures: data.NewCosignatures(st.db), Metrics: metrics})
+		Witnesses: witnesses, Cosignatures: data.NewCosignatures(st.db), Metrics: metrics,
+		Materials: f.uploads.quota(), BodyBudget: f.uploads.bodyBudget << 20})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	logger.Info("serving", "addr", f.addr, "metrics_addr", f.metricsAddr, "origin", f.origin)
 	vctx, stopVerifying := context.WithCancel(ctx)
 	defer stopVerifying()
 	go verifyEvery(vctx, st, f.verifyInterval, metrics, logger)
+	go collectMaterialsEvery(vctx, approvals, collectInterval, logger)
 	return serveUntilDone(ctx, srv, f, logger)
 }
 
