@@ -37,6 +37,12 @@ var (
 	ErrAlreadyGranted = errors.New("policy: role already granted")
 	// ErrNotGranted: the user does not hold the role there.
 	ErrNotGranted = errors.New("policy: role not granted")
+	// ErrOwnAccount: an administrator resetting, disabling or enabling
+	// their own account. It matches ErrForbidden.
+	ErrOwnAccount = fmt.Errorf("%w: no one resets, disables or enables their own account", ErrForbidden)
+	// ErrNotAccountManager: the account is managed by another
+	// administrator (CheckAccountAct). It matches ErrForbidden.
+	ErrNotAccountManager = fmt.Errorf("%w: the account is managed by another administrator", ErrForbidden)
 )
 
 // Grant is one role held in one department scope (a department code or
@@ -201,14 +207,14 @@ func CheckAccountAct(actor string, actorRoles []Grant, target string, targetRole
 		return err
 	}
 	if actor == target {
-		return fmt.Errorf("%w: no one resets, disables or enables their own account", ErrForbidden)
+		return ErrOwnAccount
 	}
 	manager := RoleSysadmin
 	if slices.ContainsFunc(targetRoles, func(g Grant) bool { return isAdminRole(g.Role) }) {
 		manager = RoleSecadmin
 	}
 	if !slices.Contains(actorRoles, Grant{manager, AllDepartments}) {
-		return fmt.Errorf("%w: only a %s manages the account %s", ErrForbidden, manager, target)
+		return fmt.Errorf("%w: only a %s manages the account %s", ErrNotAccountManager, manager, target)
 	}
 	return nil
 }
