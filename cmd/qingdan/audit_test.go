@@ -360,7 +360,7 @@ func TestAuditCatchesRoleGrantNotInLedger(t *testing.T) {
 	dir, vkey := listsFixture(t)
 	sqlite(t, dir, `INSERT INTO casbin_rule (ptype, v0, v1, v2) VALUES ('g', 'clerk.audit', 'role:sysadmin', '*')`)
 	base, _ := serving(t, dir)
-	code, out := runCmd("audit", "--url", base, "--key", vkey, "--evidence", t.TempDir())
+	code, out := runCmd("audit", "--url", base, "--key", vkey, "--evidence", t.TempDir(), "--token", fixtureAuditToken)
 	if code != exitTampered || !strings.Contains(out, "role grant clerk.audit sysadmin *") {
 		t.Fatalf("audit of a grant outside the ledger: exit %d: %s", code, out)
 	}
