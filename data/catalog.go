@@ -64,7 +64,7 @@ func (c *Catalog) Publish(ctx context.Context, actor string, kind Kind, item jso
 	if err := meta.validate(); err != nil {
 		return nil, err
 	}
-	p, err := spec.parse(item)
+	p, err := parseNew(spec, item) // names checked (issue 20)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (c *Catalog) Amend(ctx context.Context, actor string, kind Kind, code strin
 	if err != nil {
 		return nil, err
 	}
-	p, err := spec.parse(merged)
+	p, err := parseNew(spec, merged) // names checked (issue 20)
 	if err != nil {
 		return nil, err
 	}

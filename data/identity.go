@@ -18,6 +18,9 @@ type User struct {
 	DisplayName string `json:"display_name"`
 	Dept        string `json:"dept"`
 	Status      string `json:"status"`
+	// SessionsSince (unix milliseconds; read by ActiveUser only): a web
+	// session started before it is over (password reset, disable).
+	SessionsSince int64 `json:"-"`
 }
 
 // User statuses.
@@ -58,6 +61,17 @@ func (u *User) Validate() error {
 		f.add("dept", "must be a department code or *")
 	}
 	return f.err()
+}
+
+// ValidateNew checks a new account: Validate, and its names hold no
+// control or bidirectional-override characters (security review, issue
+// 20). Replaying the ledger checks Validate only, so that accounts made
+// before this rule still replay.
+func (u *User) ValidateNew() error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return CheckNames(map[string]any{"username": u.Username, "display_name": u.DisplayName})
 }
 
 // projectIdentity applies user.* and role.* entries.
@@ -187,9 +201,10 @@ type Directory struct {
 func NewDirectory(db *DB, log *ledger.Log) *Directory { return &Directory{db: db, log: log} }
 
 // CreateUser records user.created and, in the same transaction, stores the
-// password hash (which never enters the ledger).
+// password hash (which never enters the ledger). The account must pass
+// ValidateNew.
 func (d *Directory) CreateUser(ctx context.Context, actor string, u User, passwordHash string) (*ledger.Receipt, error) {
-	if err := u.Validate(); err != nil {
+	if err := u.ValidateNew(); err != nil {
 		return nil, err
 	}
 	ev := UserEvent{Username: u.Username, DisplayName: u.DisplayName, Dept: u.Dept}
@@ -263,17 +278,17 @@ func ledgerEvent(typ, actor, dept string, data any) ledger.Event {
 		}}
 }
 
-// ResetPassword records user.password_reset and stores the new hash in the
-// same transaction.
-func (d *Directory) ResetPassword(ctx context.Context, actor, username, passwordHash string) (*Receipt, error) {
+// ResetPassword records user.password_reset and, in the same transaction,
+// stores the new hash and ends every session and token of the account.
+// check, if set, runs first with the account's grants and may refuse.
+func (d *Directory) ResetPassword(ctx context.Context, actor, username, passwordHash string, check func(current []Grant) error) (*Receipt, error) {
 	ev := ledgerEvent("user.password_reset", actor, "", UserEvent{Username: username})
-	project := ev.Project
-	ev.Project = func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
-		if err := project(ctx, tx, e); err != nil {
+	ev.Project = d.accountAct(username, check, ev.Project, func(g *gorm.DB) error {
+		if err := g.Exec(`UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, username).Error; err != nil {
 			return err
 		}
-		return GormTx(tx).WithContext(ctx).Exec(`UPDATE users SET password_hash = ? WHERE username = ?`, passwordHash, username).Error
-	}
+		return revokeAccess(g, username)
+	})
 	app, err := d.log.Append(ctx, ev)
 	if err != nil {
 		return nil, err

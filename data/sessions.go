@@ -2,7 +2,9 @@ package data
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -13,6 +15,8 @@ import (
 // started on one replica is known to every other and survives a restart.
 // It has the method set of fiber.Storage (the session middleware's
 // storage). Session data are opaque bytes; they never enter the ledger.
+// A session id is stored as its SHA-256 (sessionKey), so that a copy of
+// the database gives no live session (security review, issue 20).
 type Sessions struct {
 	db        *DB
 	lastSweep atomic.Int64 // unix seconds of the last removal of expired rows
@@ -28,6 +32,12 @@ const sessionTimeout = 5 * time.Second
 // sweepEvery is how often Set also removes expired sessions.
 const sweepEvery = int64(60)
 
+// sessionKey is how a session id is stored: the hex SHA-256 of the id.
+func sessionKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
+}
+
 func sessionCtx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), sessionTimeout)
 }
@@ -41,7 +51,7 @@ func (s *Sessions) Get(id string) ([]byte, error) {
 	defer cancel()
 	var data []byte
 	err := s.db.sqlReader().QueryRowContext(ctx, s.db.rebind(`SELECT data FROM sessions WHERE id = ? AND (expires_at = 0 OR expires_at > ?)`),
-		id, time.Now().Unix()).Scan(&data)
+		sessionKey(id), time.Now().Unix()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -63,7 +73,7 @@ func (s *Sessions) Set(id string, data []byte, exp time.Duration) error {
 		expires = time.Now().Add(exp).Unix()
 	}
 	_, err := s.db.sqlWriter().ExecContext(ctx, s.db.rebind(`INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`), id, data, expires)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`), sessionKey(id), data, expires)
 	if err != nil {
 		return fmt.Errorf("data: save session: %w", err)
 	}
@@ -85,7 +95,7 @@ func (s *Sessions) sweep(ctx context.Context) {
 func (s *Sessions) Delete(id string) error {
 	ctx, cancel := sessionCtx()
 	defer cancel()
-	_, err := s.db.sqlWriter().ExecContext(ctx, s.db.rebind(`DELETE FROM sessions WHERE id = ?`), id)
+	_, err := s.db.sqlWriter().ExecContext(ctx, s.db.rebind(`DELETE FROM sessions WHERE id = ?`), sessionKey(id))
 	if err != nil {
 		return fmt.Errorf("data: delete session: %w", err)
 	}

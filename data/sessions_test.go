@@ -31,7 +31,7 @@ func testSessions(t *testing.T) {
 	if err := a.Set("old", []byte("x"), time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Writer.Exec(`UPDATE sessions SET expires_at = ? WHERE id = 'old'`, time.Now().Add(-time.Second).Unix()).Error; err != nil {
+	if err := db.Writer.Exec(`UPDATE sessions SET expires_at = ? WHERE id = ?`, time.Now().Add(-time.Second).Unix(), sessionKey("old")).Error; err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := b.Get("old"); got != nil {
@@ -42,7 +42,7 @@ func testSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int64
-	db.Reader.Raw(`SELECT count(*) FROM sessions WHERE id = 'old'`).Scan(&n)
+	db.Reader.Raw(`SELECT count(*) FROM sessions WHERE id = ?`, sessionKey("old")).Scan(&n)
 	if n != 0 {
 		t.Fatal("the expired session was not swept")
 	}

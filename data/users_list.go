@@ -8,3 +8,11 @@ func (d *Directory) Users(ctx context.Context) ([]User, error) {
 	err := d.db.Reader.WithContext(ctx).Raw(`SELECT username, display_name, dept, status FROM users ORDER BY username`).Scan(&out).Error
 	return out, err
 }
+
+// DepartmentInForce reports whether code is a department in force (a role
+// is granted only in one; security review, issue 20).
+func (d *Directory) DepartmentInForce(ctx context.Context, code string) (bool, error) {
+	var n int64
+	err := d.db.Reader.WithContext(ctx).Raw(`SELECT count(*) FROM departments WHERE code = ? AND status = ?`, code, StatusInForce).Scan(&n).Error
+	return n > 0, err
+}

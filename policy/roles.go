@@ -92,7 +92,9 @@ func Permissions(role string) []Permission {
 	case RoleSysadmin:
 		return append(on(ObjUser, ActCreate, ActDisable, ActResetPassword, ActRead), on(ObjDepartment, ActManage)...)
 	case RoleSecadmin:
-		return on(ObjRole, ActGrant, ActRevoke, ActRead)
+		// The secadmin also resets, disables and enables the accounts of
+		// the three administrators (CheckAccountAct decides which).
+		return append(on(ObjRole, ActGrant, ActRevoke, ActRead), on(ObjUser, ActDisable, ActResetPassword)...)
 	case RoleAuditor:
 		return auditorPermissions()
 	}

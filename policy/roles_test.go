@@ -89,11 +89,12 @@ func TestAllowedDecisionTable(t *testing.T) {
 		{"sysadmin", "scjg", ObjApplication, ActDecide, false},
 		{"sysadmin", "scjg", ObjPower, ActPublish, false},
 		{"sysadmin", AllDepartments, ObjSecurityLog, ActRead, false},
-		// secadmin: grants, nothing else.
+		// secadmin: grants, and the accounts of the three administrators
+		// (issue 20; CheckAccountAct restricts the targets).
 		{"secadmin", AllDepartments, ObjRole, ActGrant, true},
 		{"secadmin", AllDepartments, ObjRole, ActRevoke, true},
 		{"secadmin", AllDepartments, ObjUser, ActCreate, false},
-		{"secadmin", AllDepartments, ObjUser, ActResetPassword, false},
+		{"secadmin", AllDepartments, ObjUser, ActResetPassword, true},
 		{"secadmin", "scjg", ObjApplication, ActAccept, false},
 		{"secadmin", AllDepartments, ObjLedger, ActVerify, false},
 		// auditor: reads and verification only.

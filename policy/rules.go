@@ -37,6 +37,12 @@ var (
 	ErrAlreadyGranted = errors.New("policy: role already granted")
 	// ErrNotGranted: the user does not hold the role there.
 	ErrNotGranted = errors.New("policy: role not granted")
+	// ErrOwnAccount: an administrator resetting, disabling or enabling
+	// their own account. It matches ErrForbidden.
+	ErrOwnAccount = fmt.Errorf("%w: no one resets, disables or enables their own account", ErrForbidden)
+	// ErrNotAccountManager: the account is managed by another
+	// administrator (CheckAccountAct). It matches ErrForbidden.
+	ErrNotAccountManager = fmt.Errorf("%w: the account is managed by another administrator", ErrForbidden)
 )
 
 // Grant is one role held in one department scope (a department code or
@@ -186,4 +192,29 @@ func wellFormed(s string) bool {
 		return false
 	}
 	return !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+}
+
+// CheckAccountAct reports whether actor (holding actorRoles) may reset the
+// password of, disable or enable the account target (holding
+// targetRoles). 三员分立 (security review, issue 20): no one acts on their
+// own account; an account holding an administrator role (sysadmin,
+// secadmin, auditor) is managed only by a security administrator in "*",
+// never by the system administrator — who could otherwise take over the
+// account that grants roles, or silence the auditor; every other account
+// is managed only by the system administrator.
+func CheckAccountAct(actor string, actorRoles []Grant, target string, targetRoles []Grant) error {
+	if err := checkUser(target); err != nil {
+		return err
+	}
+	if actor == target {
+		return ErrOwnAccount
+	}
+	manager := RoleSysadmin
+	if slices.ContainsFunc(targetRoles, func(g Grant) bool { return isAdminRole(g.Role) }) {
+		manager = RoleSecadmin
+	}
+	if !slices.Contains(actorRoles, Grant{manager, AllDepartments}) {
+		return fmt.Errorf("%w: only a %s manages the account %s", ErrNotAccountManager, manager, target)
+	}
+	return nil
 }

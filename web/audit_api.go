@@ -129,9 +129,11 @@ func (s *Server) cosignedCheckpoint(c *fiber.Ctx) error {
 	return c.Send(note)
 }
 
-// roleGrants serves every role grant in force. The same facts are public
-// in the ledger (role.granted and role.revoked entries); serving them lets
-// an auditor compare the policy in force with a replay of the ledger.
+// roleGrants serves every role grant in force to those who read grants
+// (the auditor, the secadmin): it lets an auditor compare the policy in
+// force with a replay of the ledger. It is not public, so that the list
+// of every official's username is not one request away (security review,
+// issue 20).
 func (s *Server) roleGrants(c *fiber.Ctx) error {
 	if s.cfg.Identity == nil || s.cfg.Identity.Directory == nil {
 		return fiber.NewError(fiber.StatusNotFound, "no accounts on this server")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
@@ -87,18 +88,55 @@ func (s *Server) authenticate(c *fiber.Ctx) (string, error) {
 	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
 		want, _ := sess.Get("csrf").(string)
 		got := c.Get("X-CSRF-Token")
-		if got == "" { // a page's form carries it as a hidden field
-			got = c.FormValue("csrf_token")
+		if got == "" { // a page's form carries it as a hidden field (never the URL)
+			got = postedField(c, "csrf_token")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return "", errBadCSRF
 		}
 	}
-	if _, err := s.active(c, user); err != nil {
+	if err := s.liveSession(c, sess, user); err != nil {
 		return "", err
 	}
 	s.renew(sess)
 	return user, nil
+}
+
+// liveSession refuses the session of an account that is not active or
+// whose sessions were ended (password reset, disable) after it started.
+func (s *Server) liveSession(c *fiber.Ctx, sess *session.Session, user string) error {
+	u, err := s.cfg.Identity.Directory.ActiveUser(c.UserContext(), user)
+	if err != nil {
+		return errUnauthenticated
+	}
+	if sessionStart(sess) < u.SessionsSince {
+		sess.Destroy()
+		return errUnauthenticated
+	}
+	return nil
+}
+
+// sessionStart is when a session began, in unix milliseconds ("at"; a
+// session saved before it was kept has only "since", in seconds).
+func sessionStart(sess *session.Session) int64 {
+	if at, ok := sess.Get("at").(int64); ok {
+		return at
+	}
+	since, _ := sess.Get("since").(int64)
+	return since * 1000
+}
+
+// postedField is a field of the posted form body (URL-encoded or
+// multipart), never of the query string (security review, issue 20: a
+// token in a URL leaks through logs and Referer).
+func postedField(c *fiber.Ctx, name string) string {
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
+		if f, err := c.MultipartForm(); err == nil && len(f.Value[name]) > 0 {
+			return f.Value[name][0]
+		}
+		return ""
+	}
+	return string(c.Request().PostArgs().Peek(name))
 }
 
 func (s *Server) active(c *fiber.Ctx, user string) (string, error) {
@@ -259,18 +297,51 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if s.cfg.Identity == nil {
 		return errBadLogin
 	}
-	if err := s.throttle.allow(req.Username, c.IP()); err != nil {
-		s.audit(c, req.Username, "login.locked", "denied", "account locked after repeated failures")
-		return err
-	}
-	if !s.checkPassword(c, req.Username, req.Password) {
-		s.throttle.fail(req.Username, c.IP())
-		s.audit(c, req.Username, "login.failed", "failed", "")
+	if !s.tryLogin(c, req.Username, req.Password) {
 		return errBadLogin
 	}
-	s.throttle.succeed(req.Username)
-	s.audit(c, req.Username, "login", "ok", "")
 	return s.startSession(c, req.Username)
+}
+
+// maxUsernameBytes bounds a username as typed at login: no account has a
+// longer one (data.User.Validate), so a longer one is cut before anything
+// else — the throttle and the security log keep at most this much of it.
+const maxUsernameBytes = 64
+
+// tryLogin checks one login attempt of the API or the form, throttled by
+// client address and by (address, account) and recorded in the security
+// log whatever its outcome. A name longer than maxUsernameBytes fails
+// without a lookup, after the same hashing time.
+func (s *Server) tryLogin(c *fiber.Ctx, username, password string) bool {
+	name, tooLong := truncate(username, maxUsernameBytes), len(username) > maxUsernameBytes
+	addr := c.IP()
+	if err := s.throttle.allow(name, addr); err != nil {
+		s.audit(c, name, "login.locked", "denied", "too many failures from this address")
+		return false
+	}
+	if tooLong || !s.checkPassword(c, name, password) {
+		if tooLong {
+			policy.VerifyPassword(s.dummyHash(), password)
+		}
+		s.throttle.fail(name, addr)
+		s.audit(c, name, "login.failed", "failed", map[bool]string{true: "username too long"}[tooLong])
+		return false
+	}
+	s.throttle.succeed(name, addr)
+	s.audit(c, name, "login", "ok", "")
+	return true
+}
+
+// truncate cuts s to at most n bytes on a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // checkPassword verifies the password; an unknown or disabled user costs
@@ -309,8 +380,10 @@ func (s *Server) newSession(c *fiber.Ctx, user string) (string, error) {
 		return "", err
 	}
 	csrf := randomToken("")
+	now := time.Now()
 	sess.Set("user", user)
-	sess.Set("since", time.Now().Unix())
+	sess.Set("since", now.Unix())
+	sess.Set("at", now.UnixMilli())
 	sess.Set("csrf", csrf)
 	return csrf, sess.Save()
 }
@@ -325,12 +398,19 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "logged out"})
 }
 
-// throttle locks an account after repeated failures and slows the client
-// address, both in memory; neither is visible in the answer.
+// throttle slows a client address after failures and locks an account
+// for one address — the pair (address, account) — after lockAfter
+// failures, in memory; neither is visible in the answer. A failure is
+// forgotten lockFor after the last one, and each map holds at most
+// maxThrottleKeys entries (the expired are swept, then any is evicted),
+// so failed logins cannot fill the memory (security review, issue 20).
+// An account is never locked for everyone: an attacker elsewhere cannot
+// lock an official out.
 type throttle struct {
 	mu    sync.Mutex
-	users map[string]*failures
+	pairs map[string]*failures // address + "\x00" + account
 	addrs map[string]*failures
+	swept time.Time
 }
 
 type failures struct {
@@ -339,27 +419,57 @@ type failures struct {
 }
 
 const (
-	lockAfter   = 5
-	lockFor     = 15 * time.Minute
-	maxAddrWait = 2 * time.Second
+	lockAfter       = 5
+	lockFor         = 15 * time.Minute
+	maxAddrWait     = 2 * time.Second
+	addrLockAfter   = 10 * lockAfter // failures from one address, any account
+	maxThrottleKeys = 10000
 )
 
+func pairKey(user, addr string) string { return addr + "\x00" + user }
+
+// get returns the live entry of key in m, making room for a new one.
 func (t *throttle) get(m *map[string]*failures, key string) *failures {
 	if *m == nil {
 		*m = map[string]*failures{}
 	}
 	f := (*m)[key]
-	if f == nil || time.Since(f.last) > lockFor {
-		f = &failures{}
-		(*m)[key] = f
+	if f != nil && time.Since(f.last) <= lockFor {
+		return f
 	}
+	delete(*m, key)
+	if len(*m) >= maxThrottleKeys {
+		t.makeRoom(*m)
+	}
+	f = &failures{}
+	(*m)[key] = f
 	return f
+}
+
+// makeRoom sweeps the expired entries of a full map (at most once a
+// minute), then evicts entries until one fits.
+func (t *throttle) makeRoom(m map[string]*failures) {
+	if time.Since(t.swept) > time.Minute {
+		t.swept = time.Now()
+		for k, f := range m {
+			if time.Since(f.last) > lockFor {
+				delete(m, k)
+			}
+		}
+	}
+	for k := range m {
+		if len(m) < maxThrottleKeys {
+			return
+		}
+		delete(m, k)
+	}
 }
 
 func (t *throttle) allow(user, addr string) error {
 	t.mu.Lock()
-	u, a := t.get(&t.users, user), t.get(&t.addrs, addr)
-	locked, wait := u.count >= lockAfter, min(time.Duration(a.count)*200*time.Millisecond, maxAddrWait)
+	p, a := t.get(&t.pairs, pairKey(user, addr)), t.get(&t.addrs, addr)
+	locked := p.count >= lockAfter || a.count >= addrLockAfter
+	wait := min(time.Duration(a.count)*200*time.Millisecond, maxAddrWait)
 	t.mu.Unlock()
 	time.Sleep(wait)
 	if locked {
@@ -371,31 +481,56 @@ func (t *throttle) allow(user, addr string) error {
 func (t *throttle) fail(user, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, f := range []*failures{t.get(&t.users, user), t.get(&t.addrs, addr)} {
+	for _, f := range []*failures{t.get(&t.pairs, pairKey(user, addr)), t.get(&t.addrs, addr)} {
 		f.count++
 		f.last = time.Now()
 	}
 }
 
-func (t *throttle) succeed(user string) {
+func (t *throttle) succeed(user, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.users, user)
+	delete(t.pairs, pairKey(user, addr))
+}
+
+// keys is how many entries the throttle holds.
+func (t *throttle) keys() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.pairs) + len(t.addrs)
 }
 
 // createToken serves POST /api/v1/tokens: a token for the caller, shown
 // once.
+// It expires after expires_in_days (default defaultTokenDays, at most
+// maxTokenDays).
 func (s *Server) createToken(c *fiber.Ctx) error {
-	var req struct{ Label string }
+	var req struct {
+		Label string `json:"label"`
+		Days  *int   `json:"expires_in_days"`
+	}
 	json.Unmarshal(c.Body(), &req)
-	token := randomToken("qd_")
-	id, err := s.cfg.Identity.Directory.AddToken(c.UserContext(), actorOf(c), req.Label, token)
+	days := defaultTokenDays
+	if req.Days != nil {
+		days = *req.Days
+	}
+	if days < 1 || days > maxTokenDays {
+		return &data.ValidationError{Fields: map[string]string{"expires_in_days": fmt.Sprintf("must be 1 to %d", maxTokenDays)}}
+	}
+	token, expires := randomToken("qd_"), time.Now().AddDate(0, 0, days).UTC().Truncate(time.Second)
+	id, err := s.cfg.Identity.Directory.AddToken(c.UserContext(), actorOf(c), req.Label, token, expires)
 	if err != nil {
 		return err
 	}
-	s.audit(c, actorOf(c), "token.created", "ok", fmt.Sprintf("token %d %q", id, req.Label))
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "token": token, "note": "shown once; store it now"})
+	s.audit(c, actorOf(c), "token.created", "ok", fmt.Sprintf("token %d %q until %s", id, req.Label, expires.Format(time.RFC3339)))
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id, "token": token, "expires_at": expires, "note": "shown once; store it now"})
 }
+
+// API token lifetimes, in days.
+const (
+	defaultTokenDays = 90
+	maxTokenDays     = 365
+)
 
 // revokeToken serves DELETE /api/v1/tokens/:id for the caller's own token.
 func (s *Server) revokeToken(c *fiber.Ctx) error {
@@ -437,8 +572,10 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 // setUserStatus serves POST /api/v1/users/:username/{disable,enable}.
 func (s *Server) setUserStatus(active bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		receipt, err := s.cfg.Identity.Directory.SetUserStatus(c.UserContext(), actorOf(c), c.Params("username"), active)
+		receipt, err := s.cfg.Identity.SetUserStatus(c.UserContext(), actorOf(c), c.Params("username"), active)
+		action := map[bool]string{true: "user.enabled", false: "user.disabled"}[active]
 		if err != nil {
+			s.audit(c, actorOf(c), action, "denied", c.Params("username")+": "+err.Error())
 			return err
 		}
 		s.audit(c, actorOf(c), map[bool]string{true: "user.enabled", false: "user.disabled"}[active], "ok", c.Params("username"))
@@ -492,8 +629,9 @@ func (s *Server) resetPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	receipt, err := s.cfg.Identity.Directory.ResetPassword(c.UserContext(), actorOf(c), user, hash)
+	receipt, err := s.cfg.Identity.ResetPassword(c.UserContext(), actorOf(c), user, hash)
 	if err != nil {
+		s.audit(c, actorOf(c), "user.password_reset", "denied", user+": "+err.Error())
 		return err
 	}
 	s.audit(c, actorOf(c), "user.password_reset", "ok", user)

@@ -104,7 +104,7 @@ func TestLockoutHidesWhetherUserExists(t *testing.T) {
 		return resp.StatusCode, p.Detail
 	}
 	s.throttle.addrs = nil
-	for i := 0; i < lockAfter; i++ {
+	for range lockAfter {
 		try("clerk.gaj", "wrong password")
 		s.throttle.addrs = nil // keep the address delay out of this test
 	}

@@ -28,6 +28,11 @@ func (id *Identity) ChangeRole(ctx context.Context, granter string, grant bool, 
 	if err != nil {
 		return nil, err
 	}
+	if grant && dept != policy.AllDepartments {
+		if err := id.departmentInForce(ctx, dept); err != nil {
+			return nil, err
+		}
+	}
 	check := func(current []data.Grant) error {
 		target := toPolicy(current)
 		if grant {
@@ -40,6 +45,57 @@ func (id *Identity) ChangeRole(ctx context.Context, granter string, grant bool, 
 		return nil, err
 	}
 	return receipt, id.Enforcer.Reload()
+}
+
+// departmentInForce refuses a grant in a department that does not exist
+// or is repealed (security review, issue 20).
+func (id *Identity) departmentInForce(ctx context.Context, dept string) error {
+	ok, err := id.Directory.DepartmentInForce(ctx, dept)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &data.ValidationError{Fields: map[string]string{"dept": "no department in force has this code"}}
+	}
+	return nil
+}
+
+// SetUserStatus disables or enables user's account on behalf of actor,
+// if policy.CheckAccountAct allows it (decided inside the append
+// transaction against the account's grants then).
+func (id *Identity) SetUserStatus(ctx context.Context, actor, user string, active bool) (*ledger.Receipt, error) {
+	check, err := id.accountCheck(ctx, actor, user)
+	if err != nil {
+		return nil, err
+	}
+	return id.Directory.SetUserStatus(ctx, actor, user, active, check)
+}
+
+// ResetPassword sets user's password hash on behalf of actor, if
+// policy.CheckAccountAct allows it; the account's sessions and tokens end.
+func (id *Identity) ResetPassword(ctx context.Context, actor, user, hash string) (*ledger.Receipt, error) {
+	check, err := id.accountCheck(ctx, actor, user)
+	if err != nil {
+		return nil, err
+	}
+	return id.Directory.ResetPassword(ctx, actor, user, hash, check)
+}
+
+// MayManage reports whether actor may reset, disable or enable the
+// account of a user holding grants (for the admin page's buttons).
+func (id *Identity) MayManage(ctx context.Context, actor, user string, grants []data.Grant) bool {
+	actorRoles, err := id.policyGrants(ctx, actor)
+	return err == nil && policy.CheckAccountAct(actor, actorRoles, user, toPolicy(grants)) == nil
+}
+
+func (id *Identity) accountCheck(ctx context.Context, actor, user string) (func([]data.Grant) error, error) {
+	actorRoles, err := id.policyGrants(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	return func(current []data.Grant) error {
+		return policy.CheckAccountAct(actor, actorRoles, user, toPolicy(current))
+	}, nil
 }
 
 // FollowRoleChanges reloads the enforcer whenever the role grants in the

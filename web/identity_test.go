@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"qingdan/data"
+	"qingdan/data/demo"
 	"qingdan/data/pgtest"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
@@ -35,6 +36,9 @@ func testRolesThroughTheLedger(t *testing.T) {
 	}
 	dir := data.NewDirectory(db, l)
 	id := &Identity{Directory: dir, Enforcer: enf}
+	if err := demo.Seed(ctx, data.NewCatalog(db, l)); err != nil { // grants need departments in force
+		t.Fatal(err)
+	}
 	for _, u := range []data.User{{Username: "secadmin", DisplayName: "安全管理员", Dept: "*"},
 		{Username: "sec2", DisplayName: "安全管理员二", Dept: "*"},
 		{Username: "clerk.scjg", DisplayName: "窗口人员", Dept: "scjg"}} {

@@ -13,6 +13,9 @@ import (
 type adminUser struct {
 	data.User
 	Grants []data.Grant
+	// Manageable: the viewer may disable or enable this account
+	// (policy.CheckAccountAct).
+	Manageable bool
 }
 
 // adminPage serves /admin to the system and security administrators (三员
@@ -33,7 +36,8 @@ func (s *Server) renderAdmin(c *fiber.Ctx, problem string, status int) error {
 	}
 	rows := make([]adminUser, len(users))
 	for i, u := range users {
-		rows[i] = adminUser{User: u, Grants: s.grantsOf(c, u.Username)}
+		grants := s.grantsOf(c, u.Username)
+		rows[i] = adminUser{User: u, Grants: grants, Manageable: s.cfg.Identity.MayManage(c.UserContext(), actorOf(c), u.Username, grants)}
 	}
 	if status != 0 {
 		c.Status(status)
@@ -47,21 +51,22 @@ func (s *Server) renderAdmin(c *fiber.Ctx, problem string, status int) error {
 func (s *Server) adminResult(c *fiber.Ctx, what string, receipt *data.Receipt, err error) error {
 	if err != nil {
 		status, show := statusOf(err)
-		if !show {
+		key := refusalKey(err)
+		if !show || key == "" {
 			return err
 		}
-		return s.renderAdmin(c, err.Error(), status)
+		return s.renderAdmin(c, messages(lang(c))[key], status)
 	}
 	return s.render(c, "admin_done", "action_done", fiber.Map{"What": what, "Receipt": receipt})
 }
 
 // adminCreateUser serves POST /admin/users (sysadmin).
 func (s *Server) adminCreateUser(c *fiber.Ctx) error {
-	u := data.User{Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
-		Dept: c.FormValue("dept")}
-	password := c.FormValue("password")
+	u := data.User{Username: strings.TrimSpace(postedField(c, "username")), DisplayName: strings.TrimSpace(postedField(c, "display_name")),
+		Dept: postedField(c, "dept")}
+	password := postedField(c, "password")
 	if err := policy.CheckPasswordPolicy(u.Username, password); err != nil {
-		return s.renderAdmin(c, "password: "+err.Error(), fiber.StatusUnprocessableEntity)
+		return s.renderAdmin(c, messages(lang(c))["refused_weak_password"], fiber.StatusUnprocessableEntity)
 	}
 	hash, err := policy.HashPassword(password)
 	if err != nil {
@@ -78,10 +83,12 @@ func (s *Server) adminCreateUser(c *fiber.Ctx) error {
 func (s *Server) adminUserStatus(active bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		user := c.Params("username")
-		receipt, err := s.cfg.Identity.Directory.SetUserStatus(c.UserContext(), actorOf(c), user, active)
+		receipt, err := s.cfg.Identity.SetUserStatus(c.UserContext(), actorOf(c), user, active)
 		action := map[bool]string{true: "user.enabled", false: "user.disabled"}[active]
 		if err == nil {
 			s.audit(c, actorOf(c), action, "ok", user)
+		} else {
+			s.audit(c, actorOf(c), action, "denied", user+": "+err.Error())
 		}
 		return s.adminResult(c, action+" "+user, receipt, err)
 	}
@@ -90,7 +97,7 @@ func (s *Server) adminUserStatus(active bool) fiber.Handler {
 // adminRole serves POST /admin/roles/{grant,revoke} (secadmin).
 func (s *Server) adminRole(grant bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		user, role, dept := strings.TrimSpace(c.FormValue("user")), c.FormValue("role"), c.FormValue("dept")
+		user, role, dept := strings.TrimSpace(postedField(c, "user")), postedField(c, "role"), postedField(c, "dept")
 		receipt, err := s.cfg.Identity.ChangeRole(c.UserContext(), actorOf(c), grant, user, role, dept)
 		action := map[bool]string{true: "role.granted", false: "role.revoked"}[grant]
 		outcome := "ok"

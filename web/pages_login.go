@@ -27,7 +27,7 @@ func (s *Server) sessionUser(c *fiber.Ctx) (string, string, map[string]bool) {
 	if user == "" || time.Since(time.Unix(since, 0)) > sessionAbsolute {
 		return "", "", nil
 	}
-	if _, err := s.cfg.Identity.Directory.ActiveUser(c.UserContext(), user); err != nil {
+	if err := s.liveSession(c, sess, user); err != nil {
 		return "", "", nil
 	}
 	s.renew(sess)
@@ -52,46 +52,78 @@ func (s *Server) grantsOf(c *fiber.Ctx, user string) []data.Grant {
 // formCSRF checks the hidden csrf_token field of a posted page form
 // against the session (the API's X-CSRF-Token, for forms).
 func formCSRF(c *fiber.Ctx, want string) bool {
-	got := c.FormValue("csrf_token")
+	got := postedField(c, "csrf_token")
 	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }
 
+// loginCookie carries the login form's token (login CSRF: a form posted
+// from another site has neither the cookie, which is SameSite=Strict, nor
+// the token of this site's login page).
+const loginCookie = "qingdan_login"
+
 // loginPage serves GET /login.
 func (s *Server) loginPage(c *fiber.Ctx) error {
-	return s.render(c, "login", "staff_login", fiber.Map{"Next": safeNext(c.Query("next")), "Error": ""})
+	return s.renderLogin(c, safeNext(c.Query("next")), "", "")
 }
 
-// safeNext keeps a post-login destination on this site.
+// renderLogin shows the login form with a fresh form token (and its
+// cookie), and a refusal (a catalogue key) if any.
+func (s *Server) renderLogin(c *fiber.Ctx, next, problem, user string) error {
+	token := randomToken("")
+	c.Cookie(&fiber.Cookie{Name: loginCookie, Value: token, Path: "/login", HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode,
+		Secure: s.cfg.SecureCookies, MaxAge: int(sessionIdle / time.Second)})
+	return s.render(c, "login", "staff_login", fiber.Map{"Next": next, "Error": problem, "Username": user, "LoginToken": token})
+}
+
+// loginTokenOK checks the posted form token against its cookie.
+func loginTokenOK(c *fiber.Ctx) bool {
+	got, want := postedField(c, "login_token"), c.Cookies(loginCookie)
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// safeNext keeps a post-login destination on this site: a path of plain
+// characters that no browser reads as another host — no "//" or "\" at
+// its start, no white space or control character, no backslash, and none
+// of these in percent-encoded form (security review, issue 20:
+// "/%09/host" and "/\t/host" became "//host" in the browser).
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.ContainsFunc(next, unsafeInNext) {
+		return ""
+	}
+	lower := strings.ToLower(next)
+	for _, enc := range []string{"%2f", "%5c", "%0", "%1", "%7f", "%20", "%25"} {
+		if strings.Contains(lower, enc) {
+			return ""
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(next, "//") {
 		return ""
 	}
 	return next
 }
 
+// unsafeInNext: a character a login destination must not hold.
+func unsafeInNext(r rune) bool {
+	return r <= ' ' || r == 0x7f || r == '\\' || r > 0x7e
+}
+
 // loginSubmit serves POST /login: the form login, with the same lockout and
 // security log as the API; a new session id and CSRF token on success.
 func (s *Server) loginSubmit(c *fiber.Ctx) error {
-	user, password := strings.TrimSpace(c.FormValue("username")), c.FormValue("password")
-	next := safeNext(c.FormValue("next"))
-	fail := func() error {
+	user, password := strings.TrimSpace(postedField(c, "username")), postedField(c, "password")
+	next := safeNext(postedField(c, "next"))
+	shown := truncate(user, maxUsernameBytes)
+	if !loginTokenOK(c) {
+		s.audit(c, shown, "login.failed", "denied", "no login form token (login CSRF)")
+		c.Status(fiber.StatusForbidden)
+		return s.renderLogin(c, next, "login_expired", shown)
+	}
+	if s.cfg.Identity == nil || user == "" || password == "" || !s.tryLogin(c, user, password) {
 		c.Status(fiber.StatusUnauthorized)
-		return s.render(c, "login", "staff_login", fiber.Map{"Next": next, "Error": "login_failed", "Username": user})
+		return s.renderLogin(c, next, "login_failed", shown)
 	}
-	if s.cfg.Identity == nil || user == "" || password == "" {
-		return fail()
-	}
-	if err := s.throttle.allow(user, c.IP()); err != nil {
-		s.audit(c, user, "login.locked", "denied", "account locked after repeated failures")
-		return fail()
-	}
-	if !s.checkPassword(c, user, password) {
-		s.throttle.fail(user, c.IP())
-		s.audit(c, user, "login.failed", "failed", "")
-		return fail()
-	}
-	s.throttle.succeed(user)
-	s.audit(c, user, "login", "ok", "")
+	c.Cookie(&fiber.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1, Expires: time.Unix(0, 0)}) // used once
 	if _, err := s.newSession(c, user); err != nil {
 		return err
 	}

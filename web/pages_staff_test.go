@@ -158,11 +158,21 @@ func TestStaffPagesNeedLogin(t *testing.T) {
 			t.Errorf("GET %s without login: %d %q, want a redirect to /login", path, resp.StatusCode, loc)
 		}
 	}
-	status, loc, _ := postForm(t, s, "/login", creds{}, url.Values{"username": {"clerk.scjg"}, "password": {DemoPassword}})
+	token, cookie := getLoginForm(t, s)
+	status, loc := postLogin(t, s, url.Values{"username": {"clerk.scjg"}, "password": {DemoPassword}, "login_token": {token}}, cookie)
 	if status != 303 || loc != "/work" {
 		t.Errorf("form login: %d %q, want 303 to /work", status, loc)
 	}
-	status, _, body := postForm(t, s, "/login", creds{}, url.Values{"username": {"clerk.scjg"}, "password": {"wrong-password"}})
+	token, cookie = getLoginForm(t, s)
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"username": {"clerk.scjg"}, "password": {"wrong-password"}, "login_token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Cookie", cookie)
+	resp, err := s.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	status, body := resp.StatusCode, string(b)
 	if status != 401 || !strings.Contains(body, "用户名或密码错误") {
 		t.Errorf("wrong password: %d, want 401 with a message", status)
 	}

@@ -36,7 +36,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/tile/*", public, s.tile},
 		{"POST", "/api/v1/ledger/cosignatures", public, s.submitCosignature},
 		{"GET", "/api/v1/ledger/checkpoint/cosigned", public, s.cosignedCheckpoint},
-		{"GET", "/api/v1/roles", public, s.roleGrants},
+		{"GET", "/api/v1/roles", perm(policy.ObjRole, policy.ActRead, allDepts), s.roleGrants}, // issue 20: usernames are not public
 
 		{"GET", "/api/v1/departments", public, s.cached(s.listHandler(data.KindDepartment))},
 		{"GET", "/api/v1/departments/:code", public, s.cached(s.itemHandler(data.KindDepartment))},

@@ -19,13 +19,24 @@ type SecurityEvent struct {
 	Detail  string `json:"detail,omitempty"`
 }
 
-// audit records a security event in the security log. A failure to
-// record is logged; the request it describes has already been decided.
+// Bounds of a security event's fields, in bytes: an entry is at most 64
+// KiB (ledger.MaxBody), and an event is never dropped for its size — its
+// fields are cut instead (security review, issue 20).
+const (
+	maxEventField  = 128
+	maxEventDetail = 4096
+)
+
+// audit records a security event in the security log, every field cut to
+// its bound (maxUsernameBytes, maxEventField, maxEventDetail). A failure
+// to record is logged; the request it describes has already been decided.
 func (s *Server) audit(c *fiber.Ctx, user, action, outcome, detail string) {
 	if s.cfg.SecurityLog == nil {
 		return
 	}
-	ev := SecurityEvent{User: user, Action: action, Outcome: outcome, Addr: c.IP(), Detail: detail}
+	user = truncate(user, maxUsernameBytes)
+	ev := SecurityEvent{User: user, Action: truncate(action, maxEventField), Outcome: truncate(outcome, maxEventField),
+		Addr: truncate(c.IP(), maxEventField), Detail: truncate(detail, maxEventDetail)}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := s.cfg.SecurityLog.Append(ctx, ledger.Event{Type: "security." + action, Actor: orAnon(user), Data: ev}); err != nil {

@@ -41,6 +41,13 @@ type Config struct {
 	// SecureCookies marks the session cookie Secure (serve over TLS, or
 	// behind a TLS-terminating proxy).
 	SecureCookies bool
+	// TrustedProxies are the addresses or CIDR ranges of the reverse
+	// proxies in front of the service (security review, issue 20): only a
+	// request from one of them has its client address taken from
+	// X-Forwarded-For, which the proxy must set to the client's address
+	// (overwrite it, do not append). Empty: the header is ignored and the
+	// client address is the connection's.
+	TrustedProxies []string
 	// Ready reports whether the service can take traffic (database
 	// reachable, schema current, key loaded); nil means always ready.
 	Ready func(ctx context.Context) error
@@ -119,6 +126,11 @@ func New(cfg Config) *Server {
 		ErrorHandler:                 s.handleError,
 		Views:                        newViews(),
 		JSONEncoder:                  encodeJSON,
+		// X-Forwarded-For only from a trusted proxy.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             map[bool]string{true: fiber.HeaderXForwardedFor}[len(cfg.TrustedProxies) > 0],
+		EnableIPValidation:      true,
 	})
 	s.app.Use(s.measure)
 	s.app.Use(recover.New())

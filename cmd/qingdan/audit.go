@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,6 +35,7 @@ type auditFlags struct {
 	verifier      note.Verifier
 	witnessKeys   []*witness.Verifier
 	verifierKeyTx string
+	token         string // an auditor's API token, to read the role grants
 }
 
 // keyList is a repeatable flag of keys; one value may hold several,
@@ -65,6 +67,7 @@ func parseAuditFlags(args []string, stderr io.Writer) (*auditFlags, error) {
 	fs.IntVar(&f.minWitnesses, "min-witnesses", 0, "how many of the --witness keys must have cosigned (default: all given)")
 	fs.StringVar(&f.evidence, "evidence", "qingdan-evidence", "folder to save evidence of tampering into")
 	fs.IntVar(&f.parallel, "parallel", 8, "entry bundles fetched at once")
+	fs.StringVar(&f.token, "token", "", "an auditor's API token (Bearer) to read and compare the role grants in force; without it they are not compared")
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return nil, err
 	}
@@ -246,13 +249,20 @@ func compareLists(ctx context.Context, s *auditSession, st *audit.State, f *audi
 		fmt.Fprintf(stdout, "lists and roles rebuilt from the bundle's %d entries (nothing served to compare offline)\n", n)
 		return nil
 	}
-	diffs, counts, err := s.replay.Compare(ctx, listaudit.HTTPServed{Get: s.client.Get})
+	diffs, counts, err := s.replay.Compare(ctx, listaudit.HTTPServed{Get: s.client.Get, GetGrants: grantsGetter(s.client, f.token)})
 	if err != nil {
 		return err
 	}
+	if counts.Grants < 0 {
+		fmt.Fprintln(stdout, "role grants NOT compared: GET /api/v1/roles needs an auditor's token (--token or QINGDAN_TOKEN)")
+	}
 	if len(diffs) == 0 {
-		fmt.Fprintf(stdout, "lists match the ledger: %d departments, %d powers, %d responsibilities, %d services and %d role grants served exactly as replayed\n",
-			counts.Items["department"], counts.Items["power"], counts.Items["responsibility"], counts.Items["service"], counts.Grants)
+		fmt.Fprintf(stdout, "lists match the ledger: %d departments, %d powers, %d responsibilities and %d services served exactly as replayed",
+			counts.Items["department"], counts.Items["power"], counts.Items["responsibility"], counts.Items["service"])
+		if counts.Grants >= 0 {
+			fmt.Fprintf(stdout, ", and %d role grants", counts.Grants)
+		}
+		fmt.Fprintln(stdout)
 		return nil
 	}
 	var b strings.Builder
@@ -335,4 +345,27 @@ func saveEvidence(root string, p *audit.Problem) (string, error) {
 		report += "  " + name + "\n"
 	}
 	return dir, os.WriteFile(filepath.Join(dir, "REPORT.txt"), []byte(report), 0o644)
+}
+
+// grantsGetter reads with c as the holder of token (Authorization:
+// Bearer), or is nil without a token.
+func grantsGetter(c *audit.Client, token string) listaudit.Getter {
+	if token == "" {
+		return nil
+	}
+	authed := *c
+	authed.HTTP = &http.Client{Timeout: c.HTTP.Timeout, Transport: bearer{token: token, next: c.HTTP.Transport}}
+	return authed.Get
+}
+
+// bearer adds an Authorization header to every request.
+type bearer struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(r)
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -69,9 +70,15 @@ func seedLists(dir string) error {
 	if _, err := d.CreateUser(ctx, "system", u, "not-a-real-hash"); err != nil {
 		return err
 	}
-	_, err = d.ChangeRole(ctx, "system", true, data.RoleEvent{User: "clerk.audit", Role: "auditor", Dept: "*"}, nil)
+	if _, err = d.ChangeRole(ctx, "system", true, data.RoleEvent{User: "clerk.audit", Role: "auditor", Dept: "*"}, nil); err != nil {
+		return err
+	}
+	_, err = d.AddToken(ctx, "clerk.audit", "audit", fixtureAuditToken, time.Now().AddDate(0, 0, 30))
 	return err
 }
+
+// fixtureAuditToken is the auditor clerk.audit's API token in the fixture.
+const fixtureAuditToken = "qd_fixture-auditor-token"
 
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
@@ -189,7 +196,7 @@ func TestAuditIntactThenIncremental(t *testing.T) {
 	dir, vkey := listsFixture(t)
 	state := filepath.Join(t.TempDir(), "state.json")
 	base, stop := serving(t, dir)
-	code, out := runCmd("audit", "--url", base, "--key", vkey, "--state", state)
+	code, out := runCmd("audit", "--url", base, "--key", vkey, "--state", state, "--token", fixtureAuditToken)
 	if code != exitOK || !strings.Contains(out, "ledger intact") || !strings.Contains(out, "lists match the ledger") ||
 		!strings.Contains(out, "1 role grants") {
 		t.Fatalf("audit of an intact log: exit %d: %s", code, out)
@@ -200,6 +207,24 @@ func TestAuditIntactThenIncremental(t *testing.T) {
 	code, out = runCmd("audit", "--url", base, "--key", vkey, "--state", state)
 	if code != exitOK || !strings.Contains(out, "(300 new") {
 		t.Fatalf("incremental audit: exit %d: %s; want 300 new entries", code, out)
+	}
+}
+
+// TestAuditWithoutTokenSkipsGrants (issue 20, finding 7): GET
+// /api/v1/roles is not public; without an auditor's token the audit
+// checks the ledger and the lists, says plainly that the role grants were
+// not compared, and still exits 0.
+func TestAuditWithoutTokenSkipsGrants(t *testing.T) {
+	dir, vkey := listsFixture(t)
+	base, _ := serving(t, dir)
+	code, out := runCmd("audit", "--url", base, "--key", vkey)
+	if code != exitOK || !strings.Contains(out, "lists match the ledger") || !strings.Contains(out, "role grants NOT compared") ||
+		strings.Contains(out, "role grants served") {
+		t.Fatalf("audit without a token: exit %d: %s; want 0 saying the grants were not compared", code, out)
+	}
+	t.Setenv("QINGDAN_TOKEN", fixtureAuditToken)
+	if code, out := runCmd("audit", "--url", base, "--key", vkey); code != exitOK || !strings.Contains(out, "1 role grants") {
+		t.Fatalf("audit with QINGDAN_TOKEN: exit %d: %s; want the grants compared", code, out)
 	}
 }
 
@@ -335,7 +360,7 @@ func TestAuditCatchesRoleGrantNotInLedger(t *testing.T) {
 	dir, vkey := listsFixture(t)
 	sqlite(t, dir, `INSERT INTO casbin_rule (ptype, v0, v1, v2) VALUES ('g', 'clerk.audit', 'role:sysadmin', '*')`)
 	base, _ := serving(t, dir)
-	code, out := runCmd("audit", "--url", base, "--key", vkey, "--evidence", t.TempDir())
+	code, out := runCmd("audit", "--url", base, "--key", vkey, "--evidence", t.TempDir(), "--token", fixtureAuditToken)
 	if code != exitTampered || !strings.Contains(out, "role grant clerk.audit sysadmin *") {
 		t.Fatalf("audit of a grant outside the ledger: exit %d: %s", code, out)
 	}

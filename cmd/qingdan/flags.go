@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"strings"
 )
@@ -40,4 +41,26 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 
 func envName(flagName string) string {
 	return "QINGDAN_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// proxyList is a repeatable flag of proxy addresses or CIDR ranges; one
+// value may hold several, comma-separated.
+type proxyList []string
+
+func (p *proxyList) String() string { return strings.Join(*p, ",") }
+
+func (p *proxyList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(s); err != nil {
+			if _, err := netip.ParseAddr(s); err != nil {
+				return fmt.Errorf("%q is neither an IP address nor a CIDR range", s)
+			}
+		}
+		*p = append(*p, s)
+	}
+	return nil
 }

@@ -26,7 +26,8 @@ type serveFlags struct {
 	logFormat     string
 	secureCookies bool
 	rateLimit     int
-	witnessKeys   keyList // issue 7: cosigners whose cosignatures are accepted
+	witnessKeys   keyList   // issue 7: cosigners whose cosignatures are accepted
+	trustedProxy  proxyList // issue 20: reverse proxies whose X-Forwarded-For is believed
 	operations
 	uploads uploadFlags // issue 20: upload quotas, body budget
 }
@@ -41,6 +42,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.IntVar(&f.rateLimit, "rate-limit", 60, "public submissions, progress queries and logins per minute per client address (0: off)")
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
 	fs.Var(&f.witnessKeys, "witness-key", "a witness's cosignature/v1 verifier key whose cosignatures the log accepts (repeatable; comma-separated in QINGDAN_WITNESS_KEY)")
+	fs.Var(&f.trustedProxy, "trusted-proxy", "address or CIDR of a reverse proxy whose X-Forwarded-For (set to the client's address) is believed (repeatable; comma-separated in QINGDAN_TRUSTED_PROXY; empty: none)")
 	f.addOperationFlags(fs)
 	f.uploads.addFlags(fs)
 	return f, parseFlags(fs, args, stderr)
@@ -101,7 +103,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
 		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
-		Ready: st.ready, SecureCookies: f.secureCookies, SessionStorage: data.NewSessions(st.db),
+		Ready: st.ready, SecureCookies: f.secureCookies, TrustedProxies: f.trustedProxy, SessionStorage: data.NewSessions(st.db),
 		Witnesses: witnesses, Cosignatures: data.NewCosignatures(st.db), Metrics: metrics,
 		Materials: f.uploads.quota(), BodyBudget: f.uploads.bodyBudget << 20})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)

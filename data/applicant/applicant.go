@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"qingdan/data/safetext"
 )
 
 // Applicant kinds (Applicant.Type).
@@ -92,6 +94,9 @@ func (a *Applicant) validateAt(today string) map[string]string {
 	}
 	checkType(errs, a.Type)
 	checkText(errs, "name", "名称", a.Name, MaxName, true)
+	if _, bad := safetext.Unsafe(a.Name); bad && errs["name"] == "" {
+		errs["name"] = "名称含有控制字符或双向控制字符 (name holds a control or bidirectional character)"
+	}
 	checkID(errs, a.Type, a.IDType, a.IDNumber, today)
 	checkPhone(errs, a.Phone)
 	checkText(errs, "address", "地址", a.Address, MaxAddress, false)

@@ -3,6 +3,7 @@ package listaudit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"qingdan/data"
@@ -11,8 +12,15 @@ import (
 // Getter fetches a path of the service and returns a 200 answer's body.
 type Getter func(ctx context.Context, path string) ([]byte, error)
 
-// HTTPServed reads the lists and role grants from the public API.
-type HTTPServed struct{ Get Getter }
+// HTTPServed reads the lists from the public API and the role grants
+// with GetGrants, a Getter that authenticates as an auditor (GET
+// /api/v1/roles is not public: it names every official). Without
+// GetGrants, Grants returns ErrGrantsNotServed.
+type HTTPServed struct{ Get, GetGrants Getter }
+
+// ErrGrantsNotServed: the role grants were not read (no credentials to
+// read them with); Replay.Compare then leaves them uncompared.
+var ErrGrantsNotServed = errors.New("listaudit: role grants not read (no auditor token)")
 
 var _ Served = HTTPServed{}
 
@@ -36,9 +44,12 @@ func (h HTTPServed) List(ctx context.Context, kind data.Kind, page, perPage int)
 	return p.Items, p.Total, nil
 }
 
-// Grants implements Served with GET /api/v1/roles.
+// Grants implements Served with GET /api/v1/roles through GetGrants.
 func (h HTTPServed) Grants(ctx context.Context) ([]data.RoleGrant, error) {
-	b, err := h.Get(ctx, "/api/v1/roles")
+	if h.GetGrants == nil {
+		return nil, ErrGrantsNotServed
+	}
+	b, err := h.GetGrants(ctx, "/api/v1/roles")
 	if err != nil {
 		return nil, err
 	}

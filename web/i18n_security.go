@@ -1,0 +1,63 @@
+package web
+
+import (
+	"errors"
+
+	"qingdan/data"
+	"qingdan/policy"
+)
+
+// The strings of the security review's account rules (issue 20): the
+// login form's and the admin page's refusals.
+var catalogueSecurity = map[string][2]string{
+	"login_expired":       {"登录页面已过期或不是从本站打开的，请重新输入用户名和密码。", "This login form has expired or was not opened on this site; please enter your username and password again."},
+	"refused_own_account": {"不能重置、停用或启用自己的账号。", "You cannot reset, disable or enable your own account."},
+	"refused_admin_account": {"该账号不由您管理：系统管理员、安全管理员和审计员的账号只由安全管理员管理，其他账号只由系统管理员管理。",
+		"You do not manage this account: the accounts of the system administrator, the security administrator and the auditor are managed by a security administrator only, every other account by the system administrator only."},
+	"refused_separation":      {"此授权违反三员分立：系统管理员、安全管理员和审计员不得兼任，也不得兼任业务角色。", "This grant breaks the separation of the three administrators: nobody holds two of them, nor one of them and an operational role."},
+	"refused_self_grant":      {"不能授予或撤销自己的角色。", "You cannot grant or revoke your own roles."},
+	"refused_forbidden":       {"您的角色不允许此操作。", "Your roles do not allow this."},
+	"refused_scope":           {"该角色不能在此部门范围内授予。", "This role cannot be held in this department scope."},
+	"refused_already_granted": {"该用户已在此部门拥有此角色。", "The user already holds this role in this department."},
+	"refused_not_granted":     {"该用户在此部门没有此角色。", "The user does not hold this role in this department."},
+	"refused_weak_password": {"密码不符合要求：至少 10 个字符，至少 5 个不同字符，不含用户名，且不是常见密码。",
+		"The password is too weak: at least 10 characters, at least 5 different ones, not containing the username, and not a common password."},
+	"refused_unknown_dept": {"没有这个现行有效的部门。", "There is no department in force with this code."},
+	"refused_bad_name":     {"名称含有控制字符或双向控制字符，或格式不符合要求。", "The name holds a control or bidirectional character, or is not well formed."},
+	"refused_invalid":      {"填写的内容不符合要求，请检查后重试。", "Some of what you entered is not valid; please check it and try again."},
+	"refused_not_found":    {"没有这个账号。", "There is no such account."},
+	"refused_conflict":     {"该账号已存在，或刚被他人修改。", "This account exists already, or was just changed by someone else."},
+}
+
+// refusalKey is the catalogue key of the refusal a person sees for err on
+// the admin page ("" for an error that is not a refusal).
+func refusalKey(err error) string {
+	var ve *data.ValidationError
+	for _, k := range []struct {
+		err error
+		key string
+	}{
+		{policy.ErrOwnAccount, "refused_own_account"}, {policy.ErrNotAccountManager, "refused_admin_account"},
+		{policy.ErrSeparationOfDuties, "refused_separation"}, {policy.ErrSelfGrant, "refused_self_grant"},
+		{policy.ErrRoleScope, "refused_scope"}, {policy.ErrAlreadyGranted, "refused_already_granted"},
+		{policy.ErrNotGranted, "refused_not_granted"}, {policy.ErrWeakPassword, "refused_weak_password"},
+		{policy.ErrInvalidName, "refused_bad_name"}, {policy.ErrUnknownRole, "refused_invalid"},
+		{policy.ErrForbidden, "refused_forbidden"}, {data.ErrNotFound, "refused_not_found"}, {data.ErrConflict, "refused_conflict"},
+	} {
+		if errors.Is(err, k.err) {
+			return k.key
+		}
+	}
+	if errors.As(err, &ve) {
+		if _, ok := ve.Fields["dept"]; ok && len(ve.Fields) == 1 {
+			return "refused_unknown_dept"
+		}
+		for _, f := range []string{"username", "display_name"} {
+			if _, ok := ve.Fields[f]; ok {
+				return "refused_bad_name"
+			}
+		}
+		return "refused_invalid"
+	}
+	return ""
+}
