@@ -28,6 +28,7 @@ type serveFlags struct {
 	rateLimit     int
 	witnessKeys   keyList // issue 7: cosigners whose cosignatures are accepted
 	operations
+	piiKeyFlag // issue 20: the personal-data master key
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -41,6 +42,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.BoolVar(&f.secureCookies, "secure-cookies", false, "mark the session cookie Secure (when served over TLS or behind a TLS proxy)")
 	fs.Var(&f.witnessKeys, "witness-key", "a witness's cosignature/v1 verifier key whose cosignatures the log accepts (repeatable; comma-separated in QINGDAN_WITNESS_KEY)")
 	f.addOperationFlags(fs)
+	f.addPIIFlag(fs)
 	return f, parseFlags(fs, args, stderr)
 }
 
@@ -83,6 +85,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	approvals := data.NewApprovals(st.db, st.log, cals.Current)
 	approvals.SetClock(clock.Now)
+	pii, err := openPII(ctx, st.db, f.piiKeyPath(f.dataDir), logger)
+	if err != nil {
+		return err
+	}
+	approvals.UsePII(pii)
 	if f.demo && fresh {
 		if err := seedDemo(ctx, catalog, identity, approvals, clock, stdout); err != nil {
 			return err
