@@ -303,6 +303,9 @@ func (p *PII) SealPlaintext(ctx context.Context, logger *slog.Logger) (int, erro
 	if pending == 0 {
 		return 0, nil
 	}
+	if logger == nil {
+		logger = slog.Default()
+	}
 	total := 0
 	for {
 		n, err := p.sealBatch(ctx)

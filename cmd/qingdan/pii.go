@@ -61,7 +61,7 @@ func openPII(ctx context.Context, db *data.DB, path string, logger *slog.Logger)
 }
 
 type piiFlags struct {
-	storageConfig
+	dataDir, dbURL string
 	piiKeyFlag
 }
 
@@ -71,7 +71,8 @@ type piiFlags struct {
 func runPII(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := &piiFlags{}
 	fs := flag.NewFlagSet("pii rotate-key", flag.ContinueOnError)
-	f.addFlags(fs)
+	fs.StringVar(&f.dataDir, "data", "./qingdan-data", "data folder (SQLite database; the key file's default folder)")
+	fs.StringVar(&f.dbURL, "db", "", "PostgreSQL database URL (postgres://user:password@host/db); empty: SQLite in the data folder")
 	f.addPIIFlag(fs)
 	if len(args) > 0 && args[0] == "rotate-key" {
 		args = args[1:]
@@ -81,7 +82,7 @@ func runPII(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, args, stderr); err != nil {
 		return err
 	}
-	if err := f.requireDatabase(); err != nil {
+	if err := (storageConfig{dataDir: f.dataDir, dbURL: f.dbURL}).requireDatabase(); err != nil {
 		return err
 	}
 	db, err := data.Open(ctx, f.dbURL, f.dataDir)

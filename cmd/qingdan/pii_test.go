@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -171,4 +172,71 @@ func TestPersonalDataNotAtRest(t *testing.T) {
 		mustNotContain(t, name, b)
 	}
 	mustNotContain(t, "the backup's database", backupDatabase(t, archive))
+}
+
+// TestServeRefusesWrongPIIKey: serve stops at start, with exit code 2 and
+// a message naming the key, when the personal-data key is another one or
+// is missing; verify needs no personal-data key.
+func TestServeRefusesWrongPIIKey(t *testing.T) {
+	dir := t.TempDir()
+	serveFor(t, []string{"--data", dir}, func(string) {})
+	other := filepath.Join(t.TempDir(), "other.key")
+	k, _ := data.NewPIIMasterKey()
+	if err := data.WritePIIKeyFile(other, []data.PIIMasterKey{k}); err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]string{"another key": other, "no key file": filepath.Join(t.TempDir(), "pii.key")} {
+		code, out := runCmd("serve", "--addr", freeAddr(t), "--data", dir, "--pii-key", key)
+		if code != exitError || !strings.Contains(out, "personal-data key") {
+			t.Errorf("serve with %s: exit %d: %s; want %d naming the personal-data key", name, code, out, exitError)
+		}
+	}
+	os.Rename(filepath.Join(dir, piiKeyName), filepath.Join(dir, "pii.key.elsewhere"))
+	if code, out := runCmd("verify", "--data", dir); code != exitOK {
+		t.Errorf("verify without the personal-data key: exit %d: %s", code, out)
+	}
+}
+
+// TestPIIRotateKey: after 'qingdan pii rotate-key' the key file holds one
+// new key, the server starts with it and every applicant's record opens.
+func TestPIIRotateKey(t *testing.T) {
+	dir := t.TempDir()
+	serveFor(t, []string{"--data", dir, "--demo"}, func(string) {})
+	keyFile := filepath.Join(dir, piiKeyName)
+	before, _ := os.ReadFile(keyFile)
+	code, out := runCmd("pii", "rotate-key", "--data", dir)
+	if code != exitOK || !strings.Contains(out, "re-wrapped 2 keys") {
+		t.Fatalf("rotate-key: exit %d: %s", code, out)
+	}
+	after, _ := os.ReadFile(keyFile)
+	keys, err := data.ParsePIIKeyFile(after)
+	if err != nil || len(keys) != 1 || bytes.Equal(before, after) {
+		t.Fatalf("key file after rotation: %d keys (%v), changed %v", len(keys), err, !bytes.Equal(before, after))
+	}
+	if fi, err := os.Stat(keyFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v (%v), want 0600", fi.Mode(), err)
+	}
+	serveFor(t, []string{"--data", dir}, func(string) {})
+	ctx := context.Background()
+	db, err := data.OpenSQLite(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	pii, err := data.OpenPII(ctx, db, keys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := data.NewApprovals(db, nil, nil)
+	a.UsePII(pii)
+	var numbers []string
+	db.Reader.Raw(`SELECT number FROM applicants`).Scan(&numbers)
+	if len(numbers) < demoApplications {
+		t.Fatalf("%d applicants, want the demo's %d", len(numbers), demoApplications)
+	}
+	for _, n := range numbers {
+		if p, err := a.Personal(ctx, n); err != nil || !strings.Contains(string(p), `"id_number":"330`) {
+			t.Fatalf("%s after rotation: %s (%v)", n, p, err)
+		}
+	}
 }
