@@ -167,8 +167,8 @@ func testPhoneMAC(t *testing.T) {
 		t.Error("another phone's MAC is the same, or not the MAC of its normalised number")
 	}
 	var dump []struct {
-		Number, Personal, KeyID  string
-		Salt, Sealed, PhoneMac []byte
+		Number, Personal, KeyID string
+		Salt, Sealed, PhoneMac  []byte
 	}
 	db.Reader.Raw(`SELECT number, personal, key_id, salt, sealed, phone_mac FROM applicants`).Scan(&dump)
 	all, _ := json.Marshal(dump)
