@@ -429,8 +429,11 @@ func (a *Approvals) Personal(ctx context.Context, number string) (json.RawMessag
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(map[string]any{"applicant": rec.Applicant, "summary": rec.Summary,
-		"withdrawal_reason": rec.WithdrawalReason})
+	return json.Marshal(struct {
+		Applicant        applicant.Applicant `json:"applicant"`
+		Summary          string              `json:"summary"`
+		WithdrawalReason string              `json:"withdrawal_reason,omitempty"`
+	}{rec.Applicant, rec.Summary, rec.WithdrawalReason})
 }
 
 // personalRecord reads and opens an applicant's record; a row still in

@@ -103,7 +103,9 @@ func readWrappedKeys(g *gorm.DB) ([]wrappedKey, error) {
 // load unwraps every key in pii_keys. The first data key (by creation)
 // is the current one, so replicas that created keys at once agree.
 func (p *PII) load(ctx context.Context) error {
-	rows, err := readWrappedKeys(p.db.Writer.WithContext(ctx))
+	// The reader pool: load may run inside a projection, which holds
+	// SQLite's one writer connection.
+	rows, err := readWrappedKeys(p.db.Reader.WithContext(ctx))
 	if err != nil {
 		return err
 	}
