@@ -34,7 +34,13 @@ type Approvals struct {
 	numbers    numberSequence
 	inForce    inForceMemo
 	depts      deptMemo
+	pii        *PII // seals personal data at rest; UsePII
 }
+
+// UsePII gives the service the keys that seal applicants' personal data;
+// without it a submission fails (personal data is never stored in plain
+// text).
+func (a *Approvals) UsePII(p *PII) { a.pii = p }
 
 // NewApprovals returns the approvals service; calendar returns the
 // working-day calendar in force (it can be updated while running).
@@ -123,7 +129,13 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 	salt, code := applicant.NewSalt(), applicant.NewQueryCode()
 	sum := applicant.Commit(req.Applicant, salt)
 	ev.Commitment = base64.StdEncoding.EncodeToString(sum[:])
-	personal, _ := json.Marshal(map[string]any{"applicant": req.Applicant, "summary": req.Summary})
+	if a.pii == nil {
+		return nil, fmt.Errorf("data: submit: %w: no personal-data key", ErrPIIKey)
+	}
+	sealed, err := a.pii.sealedRow(ev.Number, &personalRecord{Salt: salt, Applicant: req.Applicant, Summary: req.Summary})
+	if err != nil {
+		return nil, err
+	}
 	app, err := a.log.Append(ctx, ledger.Event{Type: "application.submitted", Actor: "public", Dept: ev.Dept, Data: ev,
 		// Without a savepoint: the entry is refused only by the checks'
 		// verdicts and by its first write finding the number taken (ON
@@ -152,7 +164,8 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 					return err
 				}
 			}
-			if err := execSQL(g, `INSERT INTO applicants (number, salt, personal) VALUES (?,?,?)`, ev.Number, salt, string(personal)); err != nil {
+			if err := execSQL(g, `INSERT INTO applicants (number, salt, personal, key_id, sealed, phone_mac) VALUES (?,?,?,?,?,?)`,
+				ev.Number, []byte{}, "", sealed.keyID, sealed.sealed, sealed.phoneMAC); err != nil {
 				return err
 			}
 			a.inForce.projected(e)
@@ -312,7 +325,7 @@ func (s *numberSequence) next(sec string) int64 {
 // win.
 func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev ActionEvent,
 	check func(app *Application) error) (*ledger.Receipt, error) {
-	receipt, _, err := a.act(ctx, actor, number, action, ev, check)
+	receipt, _, err := a.act(ctx, actor, number, action, ev, check, nil)
 	return receipt, err
 }
 
@@ -321,7 +334,7 @@ func (a *Approvals) Act(ctx context.Context, actor, number, action string, ev Ac
 // official's page and the API show it.
 func (a *Approvals) ActAndView(ctx context.Context, actor, number, action string, ev ActionEvent,
 	check func(app *Application) error) (*View, *ledger.Receipt, error) {
-	receipt, app, err := a.act(ctx, actor, number, action, ev, check)
+	receipt, app, err := a.act(ctx, actor, number, action, ev, check, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -329,11 +342,16 @@ func (a *Approvals) ActAndView(ctx context.Context, actor, number, action string
 	return v, receipt, err
 }
 
+// act appends the action; also, if set, runs in its transaction after
+// the projection (off-ledger writes that go with the entry).
 func (a *Approvals) act(ctx context.Context, actor, number, action string, ev ActionEvent,
-	check func(app *Application) error) (*ledger.Receipt, *Application, error) {
+	check func(app *Application) error, also func(g *gorm.DB) error) (*ledger.Receipt, *Application, error) {
 	t, ok := transitions[action]
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: unknown action %q", ErrInvalid, action)
+	}
+	if err := checkWithdrawal(action, ev); err != nil {
+		return nil, nil, err
 	}
 	ev.Number = number
 	dept, err := a.Dept(ctx, number)
@@ -348,6 +366,11 @@ func (a *Approvals) act(ctx context.Context, actor, number, action string, ev Ac
 			var err error
 			if acted, err = projectAction(g, e, t.past, check); err != nil {
 				return err
+			}
+			if also != nil {
+				if err := also(g); err != nil {
+					return err
+				}
 			}
 			a.inForce.projected(e) // an action changes no list: the memo's chain goes on
 			return nil
@@ -398,15 +421,45 @@ func (a *Approvals) Erase(ctx context.Context, number string) error {
 	})
 }
 
-// Personal returns the stored personal data (for officials handling the
-// application; never served publicly).
+// Personal returns the stored personal data, opened (for officials
+// handling the application; never served publicly): the applicant, the
+// summary and a withdrawal's free-text reason.
 func (a *Approvals) Personal(ctx context.Context, number string) (json.RawMessage, error) {
-	var personal string
-	res := a.db.Reader.WithContext(ctx).Raw(`SELECT personal FROM applicants WHERE number = ?`, number).Scan(&personal)
-	if res.Error != nil || res.RowsAffected == 0 {
+	rec, err := a.personalRecord(a.db.Reader.WithContext(ctx), number)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(struct {
+		Applicant        applicant.Applicant `json:"applicant"`
+		Summary          string              `json:"summary"`
+		WithdrawalReason string              `json:"withdrawal_reason,omitempty"`
+	}{rec.Applicant, rec.Summary, rec.WithdrawalReason})
+}
+
+// personalRecord reads and opens an applicant's record; a row still in
+// plain text (before SealPlaintext) is read as it is.
+func (a *Approvals) personalRecord(g *gorm.DB, number string) (*personalRecord, error) {
+	var r struct {
+		Salt     []byte
+		Personal string
+		KeyID    string
+		Sealed   []byte
+	}
+	res := g.Raw(`SELECT salt, personal, key_id, sealed FROM applicants WHERE number = ?`, number).Scan(&r)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
 		return nil, fmt.Errorf("%w: personal data of %s", ErrNotFound, number)
 	}
-	return json.RawMessage(personal), nil
+	if r.KeyID == "" {
+		rec := &personalRecord{Salt: r.Salt}
+		return rec, json.Unmarshal([]byte(r.Personal), rec)
+	}
+	if a.pii == nil {
+		return nil, fmt.Errorf("data: personal data of %s: %w: no personal-data key", number, ErrPIIKey)
+	}
+	return a.pii.openRecord(g.Statement.Context, number, r.KeyID, r.Sealed)
 }
 
 // QueueQuery filters the officials' queue.

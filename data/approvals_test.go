@@ -51,7 +51,22 @@ func newApprovals(t *testing.T) (*Approvals, *Catalog, *DB, *ledger.Log) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewApprovals(db, l, func() *workday.Calendar { return cal }), c, db, l
+	a := NewApprovals(db, l, func() *workday.Calendar { return cal })
+	a.UsePII(newTestPII(t, db))
+	return a, c, db, l
+}
+
+// testPIIKey is the tests' personal-data master key.
+var testPIIKey, _ = NewPIIMasterKey()
+
+// newTestPII opens db's personal-data keys under testPIIKey.
+func newTestPII(t testing.TB, db *DB) *PII {
+	t.Helper()
+	p, err := OpenPII(context.Background(), db, []PIIMasterKey{testPIIKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func submit(t *testing.T, a *Approvals) *Submitted {
@@ -443,8 +458,8 @@ func testRefusedSubmissionLeavesItsBatch(t *testing.T) {
 			t.Errorf("%s holds %d rows, want %d", table, count, n+1)
 		}
 	}
-	var personal string
-	if err := db.Reader.Raw("SELECT personal FROM applicants WHERE number = ?", first.Number).Scan(&personal).Error; err != nil || !strings.Contains(personal, "申请食品生产许可") {
+	personal, err := a.Personal(ctx, first.Number)
+	if err != nil || !strings.Contains(string(personal), "申请食品生产许可") {
 		t.Errorf("the first application's personal data was replaced: %q (%v)", personal, err)
 	}
 	mustMatchReplay(t, db, l)

@@ -65,15 +65,33 @@ func (s *Server) act(action string) fiber.Handler {
 	}
 }
 
+// withdrawBody is a public withdrawal: the query code, a reason code from
+// data.WithdrawReasons and optional free text, which stays off the ledger
+// (sealed with the applicant's personal data).
+type withdrawBody struct {
+	QueryCode  string `json:"query_code"`
+	ReasonCode string `json:"reason_code"`
+	Reason     string `json:"reason"`
+}
+
 // withdraw serves POST /api/v1/applications/:number/withdraw for the
 // applicant, who proves it with the query code.
 func (s *Server) withdraw(c *fiber.Ctx) error {
-	var body actionBody
-	json.Unmarshal(c.Body(), &body)
+	var body withdrawBody
+	if len(c.Body()) > 0 {
+		if err := json.Unmarshal(c.Body(), &body); err != nil {
+			return badRequestf("send {\"query_code\", \"reason_code\", \"reason\"}")
+		}
+	}
 	if _, err := s.cfg.Approvals.Progress(c.UserContext(), c.Params("number"), body.QueryCode); err != nil {
 		return err
 	}
-	return s.respondAct(c, "public", data.ActionWithdraw, data.ActionEvent{Reason: body.Reason}, nil)
+	v, receipt, err := s.cfg.Approvals.Withdraw(c.UserContext(), c.Params("number"),
+		data.Withdrawal{ReasonCode: body.ReasonCode, Reason: body.Reason})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"application": v, "receipt": receipt})
 }
 
 func (s *Server) respondAct(c *fiber.Ctx, actor, action string, ev data.ActionEvent, check func(*data.Application) error) error {

@@ -145,7 +145,7 @@ func messages(lang string) map[string]string {
 	return catalogueZH
 }
 
-var catalogueZH, catalogueEN = split(catalogue, catalogueMore, catalogueStaff, catalogueAdmin, catalogueEdit, catalogueSecurity)
+var catalogueZH, catalogueEN = split(catalogue, catalogueMore, catalogueStaff, catalogueAdmin, catalogueEdit, catalogueSecurity, catalogueWithdraw)
 
 // split turns catalogues into one map per language (built once, read only).
 func split(ms ...map[string][2]string) (map[string]string, map[string]string) {

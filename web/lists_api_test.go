@@ -59,12 +59,27 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 		t.Fatal(err)
 	}
 	approvals := data.NewApprovals(db, l, cals.Current)
+	approvals.UsePII(testPII(t, db))
 	if now != nil {
 		approvals.SetClock(now)
 	}
 	cfg := Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}
 	set(&cfg)
 	return New(cfg), l
+}
+
+// testPIIKey is the tests' personal-data master key, one for every
+// server of a test so that replicas over one database share it.
+var testPIIKey, _ = data.NewPIIMasterKey()
+
+// testPII opens the personal-data keys of db under testPIIKey.
+func testPII(t testing.TB, db *data.DB) *data.PII {
+	t.Helper()
+	p, err := data.OpenPII(context.Background(), db, []data.PIIMasterKey{testPIIKey}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // creds is how a test request authenticates: a session cookie with its

@@ -56,7 +56,7 @@ var apiDocs = map[string]apiDoc{
 	"POST /api/v1/applications":                   {Summary: "Apply online (public): the number and the query code.", Body: `{"service_code","summary","applicant":{"type","name","id_type","id_number","phone","address"}}`},
 	"GET /api/v1/applications":                    {Summary: "The officials' queue of a department.", Query: []string{"dept", "state", "clock", "page", "per_page"}},
 	"GET /api/v1/applications/{number}":           {Summary: "Progress of an application (public, with its query code; masked).", Query: []string{"query_code"}},
-	"POST /api/v1/applications/{number}/withdraw": {Summary: "Withdraw an application (the applicant, with the query code).", Body: `{"query_code","reason"}`},
+	"POST /api/v1/applications/{number}/withdraw": {Summary: "Withdraw an application (the applicant, with the query code).", Body: `{"query_code","reason_code","reason"}`},
 	"POST /api/v1/applications/{number}/accept":   {Summary: "Accept (受理; clerk).", Body: "{}"},
 	"POST /api/v1/applications/{number}/refuse":   {Summary: "Refuse (不予受理; clerk).", Body: `{"reason","missing":[…]}`},
 	"POST /api/v1/applications/{number}/review":   {Summary: "Review (审查; clerk).", Body: `{"opinion"}`},

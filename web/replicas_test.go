@@ -71,8 +71,10 @@ func newReplica(t *testing.T, d testDatabase, keys [2]*ledger.Key, follow time.D
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go id.FollowRoleChanges(ctx, follow, slog.Default())
+	approvals := data.NewApprovals(db, l, cals.Current)
+	approvals.UsePII(testPII(t, db))
 	srv := New(Config{Ledger: l, SecurityLog: sec, Catalog: data.NewCatalog(db, l), Identity: id, Calendars: cals,
-		Approvals: data.NewApprovals(db, l, cals.Current), SessionStorage: data.NewSessions(db)})
+		Approvals: approvals, SessionStorage: data.NewSessions(db)})
 	return &replica{srv: srv, id: id}
 }
 

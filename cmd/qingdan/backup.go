@@ -22,7 +22,9 @@ import (
 
 // The backup archive (docs/operations.md): a gzip-compressed tar holding,
 // in this order, manifest.json, the SQLite database and the two signing
-// keys, each file at the top level.
+// keys, each file at the top level. The personal-data master key
+// (pii.key) is deliberately not in it: it is a separate secret, kept
+// apart, so that a backup alone opens no applicant's data.
 const (
 	backupFormat   = "qingdan-backup/1"
 	manifestName   = "manifest.json"
@@ -101,6 +103,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "backup written to %s: %d ledger entries, database %d bytes, keys included\n",
 		f.out, m.Entries, m.Files[data.DBFileName].Size)
+	fmt.Fprintln(stdout, "the personal-data key (pii.key, --pii-key) is not in the backup: keep a copy of it apart, as a separate secret")
 	return nil
 }
 

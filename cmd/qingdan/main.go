@@ -48,6 +48,8 @@ func commands() []command {
 		// operations (issue 8)
 		{"backup", "write a consistent online copy of the database and keys: backup --out FILE", runBackup},
 		{"restore", "restore a backup into a new data folder: restore --in FILE --data DIR", runRestore},
+		// issue 20: personal data at rest
+		{"pii", "re-wrap the personal-data keys under a new master key: pii rotate-key [--pii-key FILE]", runPII},
 	}
 }
 

@@ -305,7 +305,8 @@ func TestBackupUnderWritesRestoreVerifyServe(t *testing.T) {
 	mustHoldAll(t, restored, before)
 	mustBePrefix(t, restored, dir)
 
-	again := startServer(t, bin, restored)
+	// The personal-data key is not in the archive: it is passed apart.
+	again := startServer(t, bin, restored, "--pii-key", filepath.Join(dir, "pii.key"))
 	resp, err := http.Get(again.base + "/checkpoint")
 	if err != nil {
 		t.Fatal(err)

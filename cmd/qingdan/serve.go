@@ -29,7 +29,8 @@ type serveFlags struct {
 	witnessKeys   keyList   // issue 7: cosigners whose cosignatures are accepted
 	trustedProxy  proxyList // issue 20: reverse proxies whose X-Forwarded-For is believed
 	operations
-	uploads uploadFlags // issue 20: upload quotas, body budget
+	uploads    uploadFlags // upload quotas, body budget
+	piiKeyFlag             // the personal-data master key
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
@@ -45,6 +46,7 @@ func parseServeFlags(args []string, stderr io.Writer) (*serveFlags, error) {
 	fs.Var(&f.trustedProxy, "trusted-proxy", "address or CIDR of a reverse proxy whose X-Forwarded-For (set to the client's address) is believed (repeatable; comma-separated in QINGDAN_TRUSTED_PROXY; empty: none)")
 	f.addOperationFlags(fs)
 	f.uploads.addFlags(fs)
+	f.addPIIFlag(fs)
 	return f, parseFlags(fs, args, stderr)
 }
 
@@ -87,6 +89,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	approvals := data.NewApprovals(st.db, st.log, cals.Current)
 	approvals.SetClock(clock.Now)
+	pii, err := openPII(ctx, st.db, f.piiKeyPath(f.dataDir), logger)
+	if err != nil {
+		return err
+	}
+	approvals.UsePII(pii)
 	if f.demo && fresh {
 		if err := seedDemo(ctx, catalog, identity, approvals, clock, stdout); err != nil {
 			return err

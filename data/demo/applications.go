@@ -80,7 +80,7 @@ func lifecycle(rng *rand.Rand, i int, dept string, at, end time.Time) []step {
 		add(1, data.ActionRefuse, clerk, data.ActionEvent{Reason: "材料不齐全", Missing: []string{"营业执照复印件"}})
 		return out
 	case fate < 12:
-		add(1, data.ActionWithdraw, "public", data.ActionEvent{Reason: "申请人撤回"})
+		add(1, data.ActionWithdraw, "public", data.ActionEvent{ReasonCode: "no_longer_needed"})
 		return out
 	case fate < 18:
 		return out // waiting to be accepted
