@@ -27,7 +27,7 @@ func (s *Server) applyPage(c *fiber.Ctx) error {
 }
 
 // applicableService is the service named by :service, if it takes online
-// applications (it implements a power and is in force).
+// applications (data.TakesApplications, the rule Submit applies too).
 func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
 	it, err := s.cfg.Catalog.Get(c.UserContext(), data.KindService, c.Params("service"))
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
 	}
 	var sv data.ServiceItem
 	json.Unmarshal(it.Raw, &sv)
-	if it.Status != data.StatusInForce || sv.PowerCode == "" {
+	if data.TakesApplications(it.Code, it.Status, sv.PowerCode) != nil {
 		return nil, fiber.NewError(fiber.StatusNotFound, "this service takes no online applications")
 	}
 	return &sv, nil
