@@ -45,6 +45,7 @@ func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
 // again; a refusal shows the form with each problem beside its field; a
 // success shows the receipt with the number and the query code.
 func (s *Server) applySubmit(c *fiber.Ctx) error {
+	secretAnswer(c) // the receipt shows the query code
 	sv, err := s.applicableService(c)
 	if err != nil {
 		return err
@@ -80,6 +81,7 @@ func (s *Server) progressPage(c *fiber.Ctx) error {
 // explanation and the clock. A wrong code reads like an unknown number.
 // The code travels in the body, not in a URL that logs would keep.
 func (s *Server) progressSubmit(c *fiber.Ctx) error {
+	secretAnswer(c)
 	number, code := strings.TrimSpace(c.FormValue("number")), strings.TrimSpace(c.FormValue("query_code"))
 	v, err := s.cfg.Approvals.Progress(c.UserContext(), number, code)
 	if err != nil {
