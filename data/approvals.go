@@ -153,7 +153,7 @@ func (a *Approvals) submit(ctx context.Context, req SubmitRequest, ev *Submitted
 			a.inForce.begin(tx, e)
 			if err := insertSubmitted(g, e, ev, applicant.HashQueryCode(code), func() error {
 				return a.inForce.check(ev.ServiceCode, ev.PowerCode, func() error {
-					return serviceInForce(g, ev.ServiceCode, ev.PowerCode)
+					return serviceTakesApplications(g, ev.ServiceCode, ev.PowerCode)
 				})
 			}); err != nil {
 				return refusal(err)
@@ -190,6 +190,9 @@ func prefixed(prefix string, m map[string]string) map[string]string {
 func (a *Approvals) submittedEvent(ctx context.Context, req SubmitRequest) (*SubmittedEvent, error) {
 	svc, err := a.terms(ctx, "services", req.ServiceCode, "service_code")
 	if err != nil {
+		return nil, err
+	}
+	if err := TakesApplications(req.ServiceCode, StatusInForce, svc.PowerCode); err != nil { // terms found it in force
 		return nil, err
 	}
 	legal, promised := svc.LegalLimit, svc.PromisedLimit

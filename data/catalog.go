@@ -3,9 +3,13 @@ package data
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+
+	"gorm.io/gorm"
 
 	"qingdan/ledger"
 )
@@ -70,7 +74,7 @@ func (c *Catalog) Publish(ctx context.Context, actor string, kind Kind, item jso
 	}
 	ev := ListEvent{Kind: kind, Code: p.code, Version: 1, Item: p.item, BasisDoc: meta.BasisDoc,
 		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: []string{}}
-	return c.append(ctx, actor, "published", p.dept, &ev)
+	return c.append(ctx, actor, "published", p.dept, &ev, linkRule(kind, p))
 }
 
 // Amend changes the given fields of an item in force. The code cannot
@@ -106,7 +110,7 @@ func (c *Catalog) Amend(ctx context.Context, actor string, kind Kind, code strin
 	}
 	ev := ListEvent{Kind: kind, Code: code, Version: cur.Version + 1, Item: p.item, BasisDoc: meta.BasisDoc,
 		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: changed}
-	return c.append(ctx, actor, "amended", p.dept, &ev)
+	return c.append(ctx, actor, "amended", p.dept, &ev, linkRule(kind, p))
 }
 
 // Repeal takes an item off the list (取消); it stays visible with its
@@ -124,7 +128,37 @@ func (c *Catalog) Repeal(ctx context.Context, actor string, kind Kind, code stri
 	}
 	ev := ListEvent{Kind: kind, Code: code, Version: cur.Version + 1, Item: cur.Raw, BasisDoc: meta.BasisDoc,
 		ChangeNote: meta.ChangeNote, Major: meta.Major, EffectiveFrom: meta.EffectiveFrom, Changed: []string{"status"}}
-	return c.append(ctx, actor, "repealed", cur.Dept, &ev)
+	return c.append(ctx, actor, "repealed", cur.Dept, &ev, nil)
+}
+
+// linkRule is the rule for a new or amended item that the projection does
+// not check (it also replays entries written before the rule): a service
+// implements a power of its own department, in force (issue 20: else an
+// editor could link their service to another department's power, and
+// their own officials would decide on it). Nil when kind has no such rule.
+func linkRule(kind Kind, p parsed) func(*gorm.DB) error {
+	if kind != KindService || p.powerOf == "" {
+		return nil
+	}
+	return func(tx *gorm.DB) error { return powerOfDept(tx, p.powerOf, p.dept) }
+}
+
+// powerOfDept checks that the power code is listed, in force and of dept.
+func powerOfDept(tx *gorm.DB, code, dept string) error {
+	var status, of string
+	err := queryRowSQL(tx, `SELECT status, dept FROM powers WHERE code = ?`, code).Scan(&status, &of)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return &ValidationError{Fields: map[string]string{"power_code": fmt.Sprintf("%q is not on the list", code)}}
+	case err != nil:
+		return err
+	case status != StatusInForce:
+		return fmt.Errorf("%w: power_code: %q is repealed", ErrNotInForce, code)
+	case of != dept:
+		return &ValidationError{Fields: map[string]string{"power_code": fmt.Sprintf(
+			"%q is a power of department %s; a service implements a power of its own department (%s)", code, of, dept)}}
+	}
+	return nil
 }
 
 // mergeChanges applies field changes to an item's JSON and returns the new
@@ -160,7 +194,10 @@ func sameJSON(a, b json.RawMessage) bool {
 }
 
 // append writes the event with its projection and returns the new row.
-func (c *Catalog) append(ctx context.Context, actor, action, dept string, ev *ListEvent) (*Written, error) {
+// rule, if not nil, is a check of new changes only, run in the append's
+// transaction before the projection: replay never runs it, so entries
+// written before a rule existed still replay.
+func (c *Catalog) append(ctx context.Context, actor, action, dept string, ev *ListEvent, rule func(*gorm.DB) error) (*Written, error) {
 	canon, err := ledger.CanonicalJSON(ev.Item)
 	if err != nil {
 		return nil, &ValidationError{Fields: map[string]string{"item": err.Error()}}
@@ -168,7 +205,13 @@ func (c *Catalog) append(ctx context.Context, actor, action, dept string, ev *Li
 	ev.Item = canon
 	app, err := c.log.Append(ctx, ledger.Event{Type: string(ev.Kind) + "." + action, Actor: actor, Dept: dept,
 		Data: ev, Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
-			return Project(ctx, GormTx(tx), e)
+			g := GormTx(tx).WithContext(ctx)
+			if rule != nil {
+				if err := rule(g); err != nil {
+					return err
+				}
+			}
+			return Project(ctx, g, e)
 		}})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -45,6 +46,9 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		return nil, fmt.Errorf("data: create data folder: %w", err)
 	}
 	path := filepath.Join(dir, DBFileName)
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	registerDrivers()
 	writer, err := openGorm(writerDriver, sqliteDSN(path, false), 1)
 	if err != nil {
@@ -55,6 +59,7 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	tightenModes(path) // the -wal and -shm files exist now
 	if db.Reader, err = openGorm(readerDriver, sqliteDSN(path, true), 8); err != nil {
 		db.Close()
 		return nil, err
@@ -65,6 +70,32 @@ func OpenSQLite(ctx context.Context, dir string) (*DB, error) {
 	}
 	go db.checkpointWAL()
 	return db, nil
+}
+
+// createPrivate creates the database file, if it does not exist yet, with
+// mode 0600 whatever the umask (SQLite would create it 0644: readable by
+// every local user, and it holds applicants' personal data).
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("data: create database file: %w", err)
+	}
+	return f.Close()
+}
+
+// tightenModes makes the database file and its -wal and -shm files 0600:
+// SQLite creates those beside it 0644, and databases created before
+// createPrivate are 0644 too. It does what it can: a file this process
+// may not change (a read-only copy being verified) is left as it is.
+func tightenModes(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			os.Chmod(p, fi.Mode().Perm()&0o700)
+		}
+	}
 }
 
 // Driver names with per-connection settings. The writer does not

@@ -1,7 +1,12 @@
 package data
 
 import (
+	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
+
+	"gorm.io/gorm"
 
 	"qingdan/ledger"
 )
@@ -62,4 +67,45 @@ func (m *inForceMemo) projected(e *ledger.Entry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.at = e.Index
+}
+
+// TakesApplications is the one rule for which services take applications
+// (清单之外不得实施): a service in force that implements a power. A pure
+// public service (category GG, no power) takes none: no official may
+// decide on it. Whether that power is in force is checked with it
+// (Submit, and serviceTakesApplications inside the append). The
+// application page and the API both ask this.
+func TakesApplications(service, status, power string) error {
+	switch {
+	case status != StatusInForce:
+		return fmt.Errorf("%w: service_code: %q is repealed", ErrNotInForce, service)
+	case power == "":
+		return &ValidationError{Fields: map[string]string{"service_code": fmt.Sprintf(
+			"%q implements no power (a public service) and takes no applications", service)}}
+	}
+	return nil
+}
+
+// serviceTakesApplications checks, in one query inside a submission's
+// append transaction, that the service is listed, takes applications
+// (TakesApplications) and still implements power, and that power is in
+// force. Replay checks less (serviceInForce), so that submissions recorded
+// before this rule still replay.
+func serviceTakesApplications(tx *gorm.DB, service, power string) error {
+	var status, implements, powerStatus sql.NullString
+	err := queryRowSQL(tx, `SELECT s.status, s.power_code, (SELECT status FROM powers WHERE code = s.power_code)
+		FROM services s WHERE s.code = ?`, service).Scan(&status, &implements, &powerStatus)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return inForce(sql.NullString{}, service, "service_code")
+	case err != nil:
+		return err
+	}
+	if err := TakesApplications(service, status.String, implements.String); err != nil {
+		return err
+	}
+	if implements.String != power { // the service was re-linked since its terms were read
+		return fmt.Errorf("%w: service_code: %q now implements %q", ErrNotInForce, service, implements.String)
+	}
+	return inForce(powerStatus, power, "power_code")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 // submitApplication serves POST /api/v1/applications (public).
 func (s *Server) submitApplication(c *fiber.Ctx) error {
+	secretAnswer(c) // the answer carries the query code
 	var req data.SubmitRequest
 	if err := json.Unmarshal(c.Body(), &req); err != nil {
 		return badRequestf("send {\"service_code\", \"summary\", \"applicant\": {\"type\", \"name\", \"id_type\", \"id_number\", \"phone\", \"address\"}}")
@@ -25,10 +27,24 @@ func (s *Server) submitApplication(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(sub)
 }
 
-// progress serves GET /api/v1/applications/:number?query_code= (public):
-// a wrong code answers like an unknown number.
+// secretAnswer marks an answer that carries a query code, or is asked for
+// with one, as one that no cache may keep and whose URL no link passes on
+// (the query code is the applicant's only proof).
+func secretAnswer(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+}
+
+// progress serves GET /api/v1/applications/:number (public), with the
+// query code in the X-Query-Code header or, as before, ?query_code= (which
+// logs and proxies may keep): a wrong code answers like an unknown number.
 func (s *Server) progress(c *fiber.Ctx) error {
-	v, err := s.cfg.Approvals.Progress(c.UserContext(), c.Params("number"), c.Query("query_code"))
+	secretAnswer(c)
+	code := c.Get("X-Query-Code")
+	if code == "" {
+		code = c.Query("query_code")
+	}
+	v, err := s.cfg.Approvals.Progress(c.UserContext(), c.Params("number"), code)
 	if err != nil {
 		return err
 	}
@@ -36,8 +52,34 @@ func (s *Server) progress(c *fiber.Ctx) error {
 }
 
 // deptOfApplication: the department of the application named by :number.
+// To an official who may not read applications there it answers exactly as
+// for a number that does not exist (404), so that trying numbers tells
+// nothing more; the attempt is still a denial in the security log.
 func deptOfApplication(s *Server, c *fiber.Ctx) (string, error) {
-	return s.cfg.Approvals.Dept(c.UserContext(), c.Params("number"))
+	number := c.Params("number")
+	dept, err := s.cfg.Approvals.Dept(c.UserContext(), number)
+	if errors.Is(err, data.ErrNotFound) {
+		return "", noSuchApplication(number)
+	}
+	if err != nil {
+		return "", err
+	}
+	user := actorOf(c)
+	ok, err := s.cfg.Identity.Enforcer.Allowed(user, dept, policy.ObjApplication, policy.ActRead)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		s.audit(c, user, "permission.denied", "denied", policy.ObjApplication+" "+policy.ActRead+" in "+dept)
+		return "", noSuchApplication(number)
+	}
+	return dept, nil
+}
+
+// noSuchApplication is the one answer for an application that does not
+// exist and for one the caller may not see.
+func noSuchApplication(number string) error {
+	return fmt.Errorf("%w: application %s", data.ErrNotFound, number)
 }
 
 // actionBody is what every action may carry.

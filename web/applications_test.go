@@ -49,7 +49,7 @@ func testApplicationOverHTTP(t *testing.T) {
 		body   map[string]any
 		want   int
 	}{
-		{login(t, s, "clerk.gaj"), "accept", nil, 403},         // another department
+		{login(t, s, "clerk.gaj"), "accept", nil, 404},         // another department's: as if there were none
 		{clerk, "review", map[string]any{"opinion": "x"}, 409}, // not accepted yet
 		{clerk, "accept", nil, 200},
 		{approver, "review", map[string]any{"opinion": "材料齐全"}, 200},     // approver.D is also a clerk

@@ -235,20 +235,28 @@ func allDepts(*Server, *fiber.Ctx) (string, error) { return policy.AllDepartment
 // deptInBody: the "dept" member of the JSON body (a new item).
 func deptInBody(s *Server, c *fiber.Ctx) (string, error) {
 	dept, err := deptNamedInBody(s, c)
-	if err != nil || dept == "" {
+	if err != nil {
+		return "", err
+	}
+	if dept == "" {
 		return "", badRequestf("the body must be a JSON object naming its dept")
 	}
 	return dept, nil
 }
 
 // deptNamedInBody: the "dept" member of the JSON body if it has one (an
-// amendment that moves an item), else "".
+// amendment that moves an item), else "" — read from the body the
+// handler saves (jsonBody).
 func deptNamedInBody(_ *Server, c *fiber.Ctx) (string, error) {
-	var b struct{ Dept string }
-	if err := json.Unmarshal(c.Body(), &b); err != nil {
-		return "", badRequestf("the body must be a JSON object")
+	body, err := jsonBody(c)
+	if err != nil {
+		return "", err
 	}
-	return b.Dept, nil
+	var dept string
+	if raw, ok := body["dept"]; ok && json.Unmarshal(raw, &dept) != nil {
+		return "", badRequestf("dept must be a string")
+	}
+	return dept, nil
 }
 
 // moving is the permission to amend an item of kind in its department and,

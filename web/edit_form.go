@@ -201,7 +201,7 @@ func itemFromForm(k data.Kind, v url.Values, notInt string) (any, map[string]str
 
 func powerFromForm(r *formReader) *data.PowerItem {
 	return &data.PowerItem{Code: r.text("code"), Name: r.text("name"), Subitem: r.text("subitem"),
-		Category: r.text("category"), Basis: r.basis(), Dept: r.text("dept"), Nature: r.text("nature"),
+		Category: r.text("category"), Basis: r.basis(), Dept: formDept(r.v), Nature: r.text("nature"),
 		Office: r.text("office"), Joint: r.checks("joint", nil), Levels: r.checks("levels", choiceValues("levels")),
 		Audience: r.checks("audience", choiceValues("power_audience")), LegalLimit: r.num("legal_limit", "legal_limit"),
 		PromisedLimit: r.num("promised_limit", "promised_limit"), CaseKind: r.text("case_kind"), Fee: r.fee(),
@@ -213,14 +213,14 @@ func powerFromForm(r *formReader) *data.PowerItem {
 func serviceFromForm(r *formReader) *data.ServiceItem {
 	return &data.ServiceItem{Code: r.text("code"), Name: r.text("name"), Audience: r.text("audience"),
 		Theme: r.text("theme"), Hot: r.flag("hot"), OnlineDepth: r.num("online_depth", "online_depth"),
-		Visits: r.num("visits", "visits"), Dept: r.text("dept"), PowerCode: r.text("power_code"),
+		Visits: r.num("visits", "visits"), Dept: formDept(r.v), PowerCode: r.text("power_code"),
 		Category: r.text("category"), Materials: r.materials(), Fee: r.fee(),
 		LegalLimit: r.num("legal_limit", "legal_limit"), PromisedLimit: r.num("promised_limit", "promised_limit"),
 		Location: r.text("location"), Hours: r.text("hours"), ConsultPhone: r.text("consult_phone")}
 }
 
 func responsibilityFromForm(r *formReader) *data.Responsibility {
-	return &data.Responsibility{PowerCode: r.text("power_code"), Dept: r.text("dept"), Stages: r.stages(),
+	return &data.Responsibility{PowerCode: r.text("power_code"), Dept: formDept(r.v), Stages: r.stages(),
 		Accountability: r.strs("accountability"), AccountabilityBasis: r.long("accountability_basis"),
 		SupervisionPhone: r.text("supervision_phone")}
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -92,6 +94,34 @@ func (s *Server) powerDetail(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// jsonBody is the write body's members, decoded once a request: the
+// route's guard reads the department from it (deptNamedInBody) and the
+// handler the item, so both read the same "dept". Members whose names
+// differ only in case are refused: encoding/json matches an item's fields
+// without regard to case, so {"dept": "a", "DEPT": "b"} could otherwise be
+// authorised as one department and saved as the other. Callers must not
+// change the map.
+func jsonBody(c *fiber.Ctx) (map[string]json.RawMessage, error) {
+	const key = "json-body"
+	if body, ok := c.Locals(key).(map[string]json.RawMessage); ok {
+		return body, nil
+	}
+	var body map[string]json.RawMessage
+	if err := json.Unmarshal(c.Body(), &body); err != nil || body == nil {
+		return nil, badRequestf("the body must be a JSON object")
+	}
+	seen := make(map[string]string, len(body))
+	for k := range body {
+		if other, dup := seen[strings.ToLower(k)]; dup {
+			a, b := min(k, other), max(k, other)
+			return nil, &data.ValidationError{Fields: map[string]string{b: fmt.Sprintf("given twice, as %q and %q", a, b)}}
+		}
+		seen[strings.ToLower(k)] = k
+	}
+	c.Locals(key, body)
+	return body, nil
+}
+
 // metaKeys are the members of a write body that describe the change, not
 // the item.
 var metaKeys = []string{"basis_doc", "change_note", "major", "effective_from"}
@@ -100,10 +130,11 @@ var metaKeys = []string{"basis_doc", "change_note", "major", "effective_from"}
 // change's metadata (依据文号, note, major, effective date). effective_from
 // stays among the fields too, for items that carry it.
 func splitBody(c *fiber.Ctx) (map[string]json.RawMessage, data.ChangeMeta, error) {
-	var body map[string]json.RawMessage
-	if err := json.Unmarshal(c.Body(), &body); err != nil || body == nil {
-		return nil, data.ChangeMeta{}, badRequestf("the body must be a JSON object")
+	read, err := jsonBody(c)
+	if err != nil {
+		return nil, data.ChangeMeta{}, err
 	}
+	body := maps.Clone(read)
 	var meta data.ChangeMeta
 	metaJSON, _ := json.Marshal(pick(body, metaKeys))
 	if err := json.Unmarshal(metaJSON, &meta); err != nil {

@@ -160,8 +160,14 @@ func otherLangURL(c *fiber.Ctx, l string) string {
 	} else {
 		q.Set("lang", "en")
 	}
-	return c.Path() + "?" + q.Encode()
+	return localPath(c.Path()) + "?" + q.Encode()
 }
+
+// localPath is p (a request's path, as sent) as a path on this site:
+// exactly one leading '/', so that a request for //evil.example/x, or
+// /\evil.example/x, which browsers read alike, cannot make a link to
+// another host.
+func localPath(p string) string { return "/" + strings.TrimLeft(p, `/\`) }
 
 // deptNames maps department codes to names in the page's language.
 func (s *Server) deptNames(c *fiber.Ctx, l string) map[string]string {
@@ -204,7 +210,7 @@ func (s *Server) staticFile(c *fiber.Ctx) error {
 // endpoints.
 func isPageRequest(c *fiber.Ctx) bool {
 	p := c.Path()
-	for _, prefix := range []string{"/api/", "/checkpoint", "/healthz", "/readyz", "/metrics", "/static/"} {
+	for _, prefix := range []string{"/api/", "/checkpoint", "/healthz", "/readyz", "/metrics", "/static/", "/tile/"} {
 		if strings.HasPrefix(p, prefix) {
 			return false
 		}

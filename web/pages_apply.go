@@ -27,7 +27,7 @@ func (s *Server) applyPage(c *fiber.Ctx) error {
 }
 
 // applicableService is the service named by :service, if it takes online
-// applications (it implements a power and is in force).
+// applications (data.TakesApplications, the rule Submit applies too).
 func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
 	it, err := s.cfg.Catalog.Get(c.UserContext(), data.KindService, c.Params("service"))
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
 	}
 	var sv data.ServiceItem
 	json.Unmarshal(it.Raw, &sv)
-	if it.Status != data.StatusInForce || sv.PowerCode == "" {
+	if data.TakesApplications(it.Code, it.Status, sv.PowerCode) != nil {
 		return nil, fiber.NewError(fiber.StatusNotFound, "this service takes no online applications")
 	}
 	return &sv, nil
@@ -45,6 +45,7 @@ func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
 // again; a refusal shows the form with each problem beside its field; a
 // success shows the receipt with the number and the query code.
 func (s *Server) applySubmit(c *fiber.Ctx) error {
+	secretAnswer(c) // the receipt shows the query code
 	sv, err := s.applicableService(c)
 	if err != nil {
 		return err
@@ -80,6 +81,7 @@ func (s *Server) progressPage(c *fiber.Ctx) error {
 // explanation and the clock. A wrong code reads like an unknown number.
 // The code travels in the body, not in a URL that logs would keep.
 func (s *Server) progressSubmit(c *fiber.Ctx) error {
+	secretAnswer(c)
 	number, code := strings.TrimSpace(c.FormValue("number")), strings.TrimSpace(c.FormValue("query_code"))
 	v, err := s.cfg.Approvals.Progress(c.UserContext(), number, code)
 	if err != nil {

@@ -62,10 +62,16 @@ func deptInForm(s *Server, c *fiber.Ctx) (string, error) {
 	return dept, nil
 }
 
-// deptNamedInForm: the form's "dept" field, "" if it has none.
+// deptNamedInForm: the posted form's "dept" field, "" if it has none —
+// the very value the item is saved with (formDept of postedForm), never
+// one from the query string.
 func deptNamedInForm(_ *Server, c *fiber.Ctx) (string, error) {
-	return strings.TrimSpace(c.FormValue("dept")), nil
+	return formDept(postedForm(c)), nil
 }
+
+// formDept is the department an item form names: the one the route's
+// guard authorises and the one the item is saved with.
+func formDept(v url.Values) string { return strings.TrimSpace(v.Get("dept")) }
 
 // editPage serves /edit: the items the editor may change.
 func (s *Server) editPage(c *fiber.Ctx) error {
@@ -128,8 +134,9 @@ type editForm struct {
 }
 
 func readEditForm(c *fiber.Ctx) editForm {
-	return editForm{BasisDoc: strings.TrimSpace(c.FormValue("basis_doc")),
-		ChangeNote: strings.TrimSpace(c.FormValue("change_note")), Major: c.FormValue("major") == "on"}
+	v := postedForm(c)
+	return editForm{BasisDoc: strings.TrimSpace(v.Get("basis_doc")),
+		ChangeNote: strings.TrimSpace(v.Get("change_note")), Major: v.Get("major") == "on"}
 }
 
 // missing lists the change's required metadata left empty.
@@ -153,8 +160,27 @@ func (f editForm) meta() data.ChangeMeta {
 // values.
 var notItemFields = []string{"csrf_token", "step", "add_row", "back", "basis_doc", "change_note", "major"}
 
-// postedValues copies the posted form (Fiber reuses its memory).
-func postedValues(c *fiber.Ctx) url.Values {
+// postedForm is the posted form, read from the request body only (never
+// the query string, which c.FormValue reads first) and once a request:
+// the route's guard authorises the department in it, and the handler
+// makes the item from it. Callers must not change it (postedValues gives
+// a copy to change).
+func postedForm(c *fiber.Ctx) url.Values {
+	const key = "posted-form"
+	if v, ok := c.Locals(key).(url.Values); ok {
+		return v
+	}
+	v := readPosted(c)
+	c.Locals(key, v)
+	return v
+}
+
+// postedValues is a copy of the posted form that the caller may change.
+func postedValues(c *fiber.Ctx) url.Values { return maps.Clone(postedForm(c)) }
+
+// readPosted copies the posted body's form values (Fiber reuses its
+// memory): a multipart form's, else the URL-encoded body's.
+func readPosted(c *fiber.Ctx) url.Values {
 	v := url.Values{}
 	if mf, err := c.MultipartForm(); err == nil {
 		for k, vs := range mf.Value {
@@ -313,7 +339,7 @@ func (s *Server) postedItem(c *fiber.Ctx, l editList) (*itemForm, any, editForm)
 		errs[k] = m
 	}
 	f := s.newItemForm(c, l, v, errs)
-	f.AddRow = c.FormValue("add_row")
+	f.AddRow = postedForm(c).Get("add_row")
 	return f, item, meta
 }
 
@@ -328,7 +354,14 @@ func mergeErrors(errs, more map[string]string) {
 
 // formAgain reports whether the editor asked for the form again (one more
 // row, or back from the preview) rather than to go on.
-func formAgain(c *fiber.Ctx) bool { return c.FormValue("add_row") != "" || c.FormValue("back") != "" }
+func formAgain(c *fiber.Ctx) bool {
+	v := postedForm(c)
+	return v.Get("add_row") != "" || v.Get("back") != ""
+}
+
+// saving reports whether the posted form is the save step (else it is a
+// preview).
+func saving(c *fiber.Ctx) bool { return postedForm(c).Get("step") == "save" }
 
 // editNewSubmit serves POST /edit/<kind>/new: step=preview shows the new
 // item's fields; step=save publishes it.
@@ -347,7 +380,7 @@ func (s *Server) editNewSubmit(seg string) fiber.Handler {
 		if len(f.Errors) > 0 {
 			return s.showItemForm(c, fiber.StatusUnprocessableEntity, nil, f, meta, "")
 		}
-		if c.FormValue("step") != "save" {
+		if !saving(c) {
 			diff := fieldDiff(nil, itemFields(item))
 			return s.preview(c, f, diff, meta, "/edit/"+seg+"/new", "publish", code)
 		}
@@ -386,7 +419,7 @@ func (s *Server) editItemSubmit(seg string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if c.FormValue("step") != "save" {
+		if !saving(c) {
 			return s.preview(c, f, changes, meta, "/edit/"+seg+"/"+it.Code, "amend", it.Code)
 		}
 		fields := map[string]json.RawMessage{}
@@ -464,7 +497,7 @@ func (s *Server) editRepeal(seg string) fiber.Handler {
 		meta := readEditForm(c)
 		msgs := messages(lang(c))
 		errs := meta.missing(msgs)
-		if len(errs) == 0 && c.FormValue("step") != "save" {
+		if len(errs) == 0 && !saving(c) {
 			diff := []diffRow{{Field: "status", Label: msgs["status"],
 				Before: json.RawMessage(`"` + it.Status + `"`), After: json.RawMessage(`"repealed"`)}}
 			return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": seg, "Code": it.Code, "Diff": diff, "Form": meta,

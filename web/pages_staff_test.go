@@ -200,8 +200,8 @@ func TestWorkbench(t *testing.T) {
 		t.Fatalf("accept: %d, want the receipt", status)
 	}
 	other := login(t, s, "clerk.gaj")
-	if status, _ := getPage(t, s, "/work/applications/"+number, sessionOf(other)); status != 403 {
-		t.Errorf("another department's clerk: %d, want 403", status)
+	if status, _ := getPage(t, s, "/work/applications/"+number, sessionOf(other)); status != 404 {
+		t.Errorf("another department's clerk: %d, want 404 (as for a number that does not exist)", status)
 	}
 	// four eyes: approver.scjg (also a clerk) reviews, then may not decide
 	both := login(t, s, "approver.scjg")
