@@ -97,3 +97,24 @@ func TestBodyBudgetIsShared(t *testing.T) {
 		t.Error("the budget was not given back whole")
 	}
 }
+
+// TestRefusedBodiesOnPagesSpeakTheirLanguage: a form too large for its
+// route answers the page of its status in the visitor's language, with
+// none of the API's English detail.
+func TestRefusedBodiesOnPagesSpeakTheirLanguage(t *testing.T) {
+	s, _ := newDemoServer(t)
+	form := "number=QD1&query_code=" + strings.Repeat("x", defaultBodyLimit)
+	for _, tc := range []struct{ lang, want string }{{"", "提交的内容过大"}, {"en", "Too large"}} {
+		req := httptest.NewRequest("POST", "/progress?lang="+tc.lang, strings.NewReader(form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := s.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 413 || !strings.Contains(string(b), tc.want) || strings.Contains(string(b), "route's limit") {
+			t.Errorf("lang %q: got %d, want 413 with %q and no API detail", tc.lang, resp.StatusCode, tc.want)
+		}
+	}
+}

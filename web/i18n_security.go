@@ -27,6 +27,15 @@ var catalogueSecurity = map[string][2]string{
 	"refused_invalid":      {"填写的内容不符合要求，请检查后重试。", "Some of what you entered is not valid; please check it and try again."},
 	"refused_not_found":    {"没有这个账号。", "There is no such account."},
 	"refused_conflict":     {"该账号已存在，或刚被他人修改。", "This account exists already, or was just changed by someone else."},
+	// Refused request bodies (body.go), on the pages' error page.
+	"err_411":      {"请求缺少长度信息", "Length required"},
+	"err_411_text": {"上传文件时浏览器必须说明文件大小。请换用常见浏览器重试。", "When uploading, the browser must say how large the file is. Please try again with a common browser."},
+	"err_413":      {"提交的内容过大", "Too large"},
+	"err_413_text": {"提交的内容超过了允许的大小。请缩短填写的内容或换一个较小的文件后重试。", "What you sent is over the size allowed here. Please shorten what you entered or choose a smaller file and try again."},
+	"err_415":      {"不支持的提交格式", "Unsupported format"},
+	"err_415_text": {"本站不接受压缩后提交的内容，请直接提交。", "This site does not accept compressed submissions; please send them as they are."},
+	"err_503":      {"系统繁忙", "Busy"},
+	"err_503_text": {"系统正在接收大量数据，请稍等片刻后重试。", "The system is receiving a great deal of data at the moment; please wait a moment and try again."},
 }
 
 // refusalKey is the catalogue key of the refusal a person sees for err on

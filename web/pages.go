@@ -218,6 +218,9 @@ func isPageRequest(c *fiber.Ctx) bool {
 	return true
 }
 
+// bodyRefusal are the statuses of a refused request body (body.go).
+var bodyRefusal = map[int]bool{411: true, 413: true, 415: true, 503: true}
+
 // errorPage shows a friendly error page in the visitor's language; a page
 // that needs a login sends the visitor to /login first.
 func (s *Server) errorPage(c *fiber.Ctx, status int, detail string) error {
@@ -225,9 +228,12 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, detail string) error {
 		return c.Redirect("/login?next=" + url.QueryEscape(c.OriginalURL()))
 	}
 	p := s.basePage(c)
-	key := "err_" + map[int]string{403: "403", 404: "404", 401: "401", 409: "409", 422: "422", 400: "400", 429: "429"}[status]
+	key := "err_" + map[int]string{403: "403", 404: "404", 401: "401", 409: "409", 422: "422", 400: "400", 429: "429", 411: "411", 413: "413", 415: "415", 503: "503"}[status]
 	if p.L[key] == "" {
 		key = "err_500"
+	}
+	if bodyRefusal[status] {
+		detail = "" // the catalogue's text says it all; the detail is the API's
 	}
 	p.Title = p.L[key]
 	p.Data = fiber.Map{"Status": status, "Detail": detail, "Message": p.L[key+"_text"]}
