@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -78,14 +77,14 @@ func (u *User) ValidateNew() error {
 func projectIdentity(tx *gorm.DB, e *ledger.Entry, family, action string) error {
 	if family == "user" {
 		var ev UserEvent
-		if err := json.Unmarshal(e.Data, &ev); err != nil {
-			return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+		if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+			return err
 		}
 		return projectUser(tx, e.Index, &ev, action)
 	}
 	var ev RoleEvent
-	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+		return err
 	}
 	return projectRole(tx, &ev, action)
 }
