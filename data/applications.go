@@ -147,8 +147,8 @@ func projectApplication(tx *gorm.DB, e *ledger.Entry, action string) error {
 // timeline step added.
 func projectAction(tx *gorm.DB, e *ledger.Entry, action string, check func(*Application) error) (*Application, error) {
 	var ev ActionEvent
-	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		return nil, fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+		return nil, err
 	}
 	app, err := applicationRow(tx, ev.Number)
 	if err != nil {
@@ -170,8 +170,8 @@ func projectAction(tx *gorm.DB, e *ledger.Entry, action string, check func(*Appl
 
 func projectSubmitted(tx *gorm.DB, e *ledger.Entry) error {
 	var ev SubmittedEvent
-	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+		return err
 	}
 	return insertSubmitted(tx, e, &ev, nil, func() error { return serviceInForce(tx, ev.ServiceCode, ev.PowerCode) })
 }

@@ -203,6 +203,9 @@ func (c *Catalog) append(ctx context.Context, actor, action, dept string, ev *Li
 		return nil, &ValidationError{Fields: map[string]string{"item": err.Error()}}
 	}
 	ev.Item = canon
+	if err := checkNewItem(ev); err != nil {
+		return nil, err
+	}
 	app, err := c.log.Append(ctx, ledger.Event{Type: string(ev.Kind) + "." + action, Actor: actor, Dept: dept,
 		Data: ev, Project: func(ctx context.Context, tx ledger.Tx, e *ledger.Entry) error {
 			g := GormTx(tx).WithContext(ctx)
@@ -232,8 +235,10 @@ type Item struct {
 	Status      string
 	Version     int
 	LedgerIndex int64
-	Raw         json.RawMessage // the item's JSON as the ledger recorded it
-	encoded     []byte          // MarshalJSON's result, cached by the list index
+	// Raw is the item's JSON as the ledger recorded it, in today's form:
+	// a field the entry was written without is there at its default.
+	Raw     json.RawMessage
+	encoded []byte // MarshalJSON's result, cached by the list index
 }
 
 // MarshalJSON serves the item's own fields plus status, version and the
@@ -312,7 +317,7 @@ type itemRow struct {
 
 func (r itemRow) item(kind Kind) *Item {
 	return &Item{Kind: kind, Code: r.Code, Dept: r.Dept, Status: r.Status, Version: r.Version,
-		LedgerIndex: r.LedgerIndex, Raw: json.RawMessage(r.Item)}
+		LedgerIndex: r.LedgerIndex, Raw: currentItem(kind, r.Item)}
 }
 
 // Version is one version of an item in its history.
@@ -361,7 +366,7 @@ func (c *Catalog) History(ctx context.Context, kind Kind, code string) ([]Versio
 	for i, r := range rows {
 		out[i] = Version{Version: r.Version, LedgerIndex: r.LedgerIndex, Type: r.Type, Time: r.Time,
 			BasisDoc: r.BasisDoc, ChangeNote: r.ChangeNote, Major: r.Major, EffectiveFrom: r.EffectiveFrom,
-			Item: json.RawMessage(r.Item)}
+			Item: currentItem(kind, r.Item)}
 		json.Unmarshal([]byte(r.Changed), &out[i].Changed)
 		if i > 0 {
 			out[i].Diff = diffFields(out[i-1].Item, out[i].Item, out[i].Changed)

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -65,8 +64,8 @@ func (u *User) Validate() error {
 
 // ValidateNew checks a new account: Validate, and its names hold no
 // control or bidirectional-override characters (security review, issue
-// 20). Replaying the ledger checks Validate only, so that accounts made
-// before this rule still replay.
+// 20). Replaying the ledger checks neither, so that accounts made under
+// older rules still replay.
 func (u *User) ValidateNew() error {
 	if err := u.Validate(); err != nil {
 		return err
@@ -78,14 +77,14 @@ func (u *User) ValidateNew() error {
 func projectIdentity(tx *gorm.DB, e *ledger.Entry, family, action string) error {
 	if family == "user" {
 		var ev UserEvent
-		if err := json.Unmarshal(e.Data, &ev); err != nil {
-			return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+		if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+			return err
 		}
 		return projectUser(tx, e.Index, &ev, action)
 	}
 	var ev RoleEvent
-	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+		return err
 	}
 	return projectRole(tx, &ev, action)
 }
@@ -100,10 +99,9 @@ func projectUser(tx *gorm.DB, index int64, ev *UserEvent, action string) error {
 		if cur != nil {
 			return fmt.Errorf("%w: user %s exists", ErrConflict, ev.Username)
 		}
+		// Validated where it is appended (CreateUser), not here, so that
+		// accounts made under older rules still replay.
 		u := User{Username: ev.Username, DisplayName: ev.DisplayName, Dept: ev.Dept, Status: UserActive}
-		if err := u.Validate(); err != nil {
-			return err
-		}
 		return tx.Exec(`INSERT INTO users (username, display_name, dept, status, ledger_index) VALUES (?,?,?,?,?)`,
 			u.Username, u.DisplayName, u.Dept, u.Status, index).Error
 	case "password_reset":

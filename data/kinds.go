@@ -23,8 +23,12 @@ var Kinds = []Kind{KindDepartment, KindPower, KindResponsibility, KindService}
 // kindSpec is what the projection needs to know of one list.
 type kindSpec struct {
 	table string
-	// parse decodes and validates an item and returns its code, its
-	// department and the projection's columns (besides the common ones).
+	// parse decodes an item as any version of the code wrote it (a field
+	// absent means its default, an unknown field is refused; see
+	// decodeEventData) and returns its code, its department and the
+	// projection's columns (besides the common ones). It does not
+	// validate: the rules are checked where an item is typed in
+	// (parseNew), so that entries written under older rules replay.
 	parse func(raw json.RawMessage) (parsed, error)
 }
 
@@ -35,6 +39,8 @@ type parsed struct {
 	dept    string // "" for departments
 	powerOf string // responsibility: its power; service: the power it implements
 	columns map[string]any
+	// validate checks the item against today's rules (its Validate).
+	validate func() error
 }
 
 var kinds = map[Kind]kindSpec{
@@ -53,49 +59,37 @@ func specOf(k Kind) (kindSpec, error) {
 }
 
 func parseDepartment(raw json.RawMessage) (parsed, error) {
-	var d Department
+	var d Department // the defaults of the fields an older entry lacks: all zero
 	if err := decodeStrict(raw, &d); err != nil {
 		return parsed{}, err
 	}
-	if err := d.Validate(); err != nil {
-		return parsed{}, err
-	}
-	return parsed{item: mustMarshal(d), code: d.Code, columns: map[string]any{"name": d.Name}}, nil
+	return parsed{item: mustMarshal(d), validate: d.Validate, code: d.Code, columns: map[string]any{"name": d.Name}}, nil
 }
 
 func parsePower(raw json.RawMessage) (parsed, error) {
-	var p PowerItem
+	var p PowerItem // the defaults of the fields an older entry lacks: all zero
 	if err := decodeStrict(raw, &p); err != nil {
 		return parsed{}, err
 	}
-	if err := p.Validate(); err != nil {
-		return parsed{}, err
-	}
-	return parsed{item: mustMarshal(p), code: p.Code, dept: p.Dept, columns: map[string]any{
+	return parsed{item: mustMarshal(p), validate: p.Validate, code: p.Code, dept: p.Dept, columns: map[string]any{
 		"name": p.Name, "category": p.Category, "dept": p.Dept, "search": powerSearch(&p)}}, nil
 }
 
 func parseResponsibility(raw json.RawMessage) (parsed, error) {
-	var r Responsibility
+	var r Responsibility // the defaults of the fields an older entry lacks: all zero
 	if err := decodeStrict(raw, &r); err != nil {
 		return parsed{}, err
 	}
-	if err := r.Validate(); err != nil {
-		return parsed{}, err
-	}
-	return parsed{item: mustMarshal(r), code: r.PowerCode, dept: r.Dept, powerOf: r.PowerCode, columns: map[string]any{
+	return parsed{item: mustMarshal(r), validate: r.Validate, code: r.PowerCode, dept: r.Dept, powerOf: r.PowerCode, columns: map[string]any{
 		"dept": r.Dept, "search": responsibilitySearch(&r)}}, nil
 }
 
 func parseService(raw json.RawMessage) (parsed, error) {
-	var s ServiceItem
+	var s ServiceItem // the defaults of the fields an older entry lacks: all zero
 	if err := decodeStrict(raw, &s); err != nil {
 		return parsed{}, err
 	}
-	if err := s.Validate(); err != nil {
-		return parsed{}, err
-	}
-	return parsed{item: mustMarshal(s), code: s.Code, dept: s.Dept, powerOf: s.PowerCode, columns: map[string]any{
+	return parsed{item: mustMarshal(s), validate: s.Validate, code: s.Code, dept: s.Dept, powerOf: s.PowerCode, columns: map[string]any{
 		"name": s.Name, "audience": s.Audience, "theme": s.Theme, "hot": s.Hot, "dept": s.Dept,
 		"power_code": s.PowerCode, "category": s.Category,
 		"search": searchText(s.Name, s.Code, s.Theme)}}, nil

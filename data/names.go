@@ -33,12 +33,15 @@ func CheckNames(fields map[string]any) error {
 	return f.err()
 }
 
-// parseNew parses an item typed in (published or amended) and checks its
-// names with CheckNames: every top-level text field whose key holds
-// "name" (name, name_en …).
+// parseNew parses an item typed in (published or amended), validates it
+// with today's rules and checks its names with CheckNames: every
+// top-level text field whose key holds "name" (name, name_en …).
 func parseNew(spec kindSpec, raw json.RawMessage) (parsed, error) {
 	p, err := spec.parse(raw)
 	if err != nil {
+		return p, err
+	}
+	if err := p.validate(); err != nil {
 		return p, err
 	}
 	var top map[string]any

@@ -53,8 +53,8 @@ func Project(ctx context.Context, tx *gorm.DB, e *ledger.Entry) error {
 		return nil
 	}
 	var ev ListEvent
-	if err := json.Unmarshal(e.Data, &ev); err != nil {
-		return fmt.Errorf("%w: entry %d: %v", ErrInvalid, e.Index, err)
+	if err := decodeEventData(e.Index, e.Data, &ev); err != nil {
+		return err
 	}
 	if ev.Kind != Kind(kind) {
 		return fmt.Errorf("%w: entry %d: kind %q in a %s entry", ErrInvalid, e.Index, ev.Kind, e.Type)
@@ -70,9 +70,6 @@ func projectList(ctx context.Context, tx *gorm.DB, e *ledger.Entry, ev *ListEven
 	}
 	if p.code != ev.Code {
 		return fmt.Errorf("%w: event code %q, item code %q", ErrInvalid, ev.Code, p.code)
-	}
-	if !sameJSON(p.item, ev.Item) {
-		return fmt.Errorf("%w: entry %d: the item is not in normal form (every field, no other)", ErrInvalid, e.Index)
 	}
 	cur, err := currentRow(tx, spec.table, p.code)
 	if err != nil {
