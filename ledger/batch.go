@@ -44,6 +44,7 @@ func (l *Log) writeBatch(reqs []*request) (*batch, error) {
 		return b, err
 	}
 	if err := tx.Commit(); err != nil {
+		tx.Rollback() // a refused commit may leave the transaction, and the store's lock, held
 		return b, err
 	}
 	b.hashes.fallback = l.store.ReadHashes

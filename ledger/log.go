@@ -192,7 +192,11 @@ func (l *Log) Store() Store { return l.store }
 // a signed checkpoint covering it. An error means the entry is not in the
 // log: a caller whose ctx ends before its entry is given an index gets
 // ctx's error, and no index is skipped. Once the entry has an index, Append
-// waits for the commit (which does not depend on ctx).
+// waits for the commit (which does not depend on ctx). The one exception: a
+// store that reports a commit failed which it did make (a connection lost
+// as it committed) leaves the batch's entries in the log; the next batch
+// reads the stored head and appends after them, and a caller that retries
+// appends a second entry with the same data.
 func (l *Log) Append(ctx context.Context, ev Event) (*Appended, error) {
 	if !validType(ev.Type) {
 		return nil, fmt.Errorf("%w: event type %q", ErrInvalid, ev.Type)
