@@ -73,6 +73,12 @@ func CanonicalKeys() []string {
 	return keys
 }
 
+// Synonyms returns the column headers recognised for a canonical field
+// key, without the key itself; nil for a key CanonicalKeys does not list.
+func Synonyms(key string) []string {
+	return slices.Clone(synonyms[key])
+}
+
 // columnKind tells what Read does with a column.
 type columnKind int
 

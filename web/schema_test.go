@@ -1,0 +1,246 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"qingdan/data"
+)
+
+// The schema tests walk the item structs by reflection, so that a field
+// added to an item fails here until the edit form, its labels and the
+// public page show it.
+
+// schemaLeaf is one value of an item filled by fillSchema: its JSON path
+// ("fee.basis", "materials.*.name") and the text it is written as.
+type schemaLeaf struct {
+	path, text string
+	isBool     bool
+}
+
+// fillSchema fills every field of v (a pointer to a struct) with a value
+// of its own: strings "zq<n>x", whole numbers 9000+n, booleans true, and
+// one element in each slice. It returns the leaves in field order.
+func fillSchema(v any) []schemaLeaf {
+	var leaves []schemaLeaf
+	n := 0
+	var fill func(v reflect.Value, path string)
+	fill = func(v reflect.Value, path string) {
+		switch v.Kind() {
+		case reflect.Struct:
+			for i := range v.NumField() {
+				name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+				fill(v.Field(i), strings.TrimPrefix(path+"."+name, "."))
+			}
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			fill(v.Index(0), path+".*")
+		case reflect.String:
+			n++
+			v.SetString("zq" + strconv.Itoa(n) + "x")
+			leaves = append(leaves, schemaLeaf{path: path, text: v.String()})
+		case reflect.Int:
+			n++
+			v.SetInt(int64(9000 + n))
+			leaves = append(leaves, schemaLeaf{path: path, text: strconv.Itoa(9000 + n)})
+		case reflect.Bool:
+			v.SetBool(true)
+			leaves = append(leaves, schemaLeaf{path: path, isBool: true})
+		}
+	}
+	fill(reflect.ValueOf(v).Elem(), "")
+	return leaves
+}
+
+// setLeaf sets the leaf at path (as fillSchema names it) of the struct v
+// points to, in the first element of each slice.
+func setLeaf(v any, path string, x any) {
+	rv := reflect.ValueOf(v).Elem()
+	for _, seg := range strings.Split(path, ".") {
+		if seg == "*" {
+			rv = rv.Index(0)
+			continue
+		}
+		for i := range rv.NumField() {
+			if name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ","); name == seg {
+				rv = rv.Field(i)
+				break
+			}
+		}
+	}
+	rv.Set(reflect.ValueOf(x))
+}
+
+// schemaKinds are the lists the editor and the public pages show.
+var schemaKinds = []struct {
+	seg  string
+	kind data.Kind
+	item func() any
+}{
+	{"powers", data.KindPower, func() any { return &data.PowerItem{} }},
+	{"services", data.KindService, func() any { return &data.ServiceItem{} }},
+	{"responsibilities", data.KindResponsibility, func() any { return &data.Responsibility{} }},
+}
+
+// formNamePattern is the pattern of the form names of a leaf: a slice
+// element is a row number ("materials.0.name"), or no segment at all for
+// a group of checkboxes ("joint").
+func formNamePattern(path string) *regexp.Regexp {
+	return regexp.MustCompile(`^` + strings.ReplaceAll(regexp.QuoteMeta(path), `\.\*`, `(\.\d+)?`) + `$`)
+}
+
+var formNameAttr = regexp.MustCompile(`name="([^"]+)"`)
+
+// TestSchemaEditForm: the edit form of an item whose every field holds a
+// value of its own has a control for every field, and reading the form
+// back gives the item unchanged.
+func TestSchemaEditForm(t *testing.T) {
+	views := newViews()
+	for _, sk := range schemaKinds {
+		t.Run(sk.seg, func(t *testing.T) {
+			item := sk.item()
+			leaves := fillSchema(item)
+			raw, _ := json.Marshal(item)
+			v, err := itemToForm(sk.kind, raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			f := &itemForm{Seg: sk.seg, V: v, L: messages("zh"), Lang: "zh"}
+			if err := views.Render(&buf, "edit_fields", f); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, m := range formNameAttr.FindAllStringSubmatch(buf.String(), -1) {
+				names = append(names, m[1])
+			}
+			for _, l := range leaves {
+				re := formNamePattern(l.path)
+				if !slices.ContainsFunc(names, re.MatchString) {
+					t.Errorf("%s field %q: no control of the edit form is named for it", sk.seg, l.path)
+				}
+			}
+			back, _ := itemFromForm(sk.kind, v, "")
+			if !reflect.DeepEqual(back, item) {
+				t.Errorf("%s: the form reads back as\n%s\nwant\n%s", sk.seg, mustJSON(back), mustJSON(item))
+			}
+		})
+	}
+}
+
+// TestSchemaLabels: every field of an item has a label in the editor, in
+// Chinese and in English, and so has every cell of its rows.
+func TestSchemaLabels(t *testing.T) {
+	for _, sk := range schemaKinds {
+		item := sk.item()
+		seen := map[string]bool{}
+		for _, l := range fillSchema(item) {
+			field, _, _ := strings.Cut(l.path, ".")
+			if seen[field] {
+				continue
+			}
+			seen[field] = true
+			for _, lang := range []string{"zh", "en"} {
+				if got := fieldLabel(sk.seg, field, messages(lang)); got == "" || got == field {
+					t.Errorf("%s field %q: %s label %q, want a name", sk.seg, field, lang, got)
+				}
+			}
+		}
+		for _, sec := range formSpecs(sk.seg) {
+			for _, spec := range sec.Fields {
+				checkSpecLabels(t, sk.seg, spec, append([]fieldSpec{}, spec.Cells...)...)
+			}
+		}
+	}
+}
+
+// checkSpecLabels reports a field or cell whose label or legend is missing
+// from a catalogue.
+func checkSpecLabels(t *testing.T, seg string, spec fieldSpec, cells ...fieldSpec) {
+	t.Helper()
+	for _, s := range append([]fieldSpec{spec}, cells...) {
+		for _, lang := range []string{"zh", "en"} {
+			if messages(lang)[s.Label] == "" {
+				t.Errorf("%s field %q, cell %q: no %s text for label %q", seg, spec.Name, s.Name, lang, s.Label)
+			}
+		}
+	}
+}
+
+// notOnPublicPage are the fields the public item pages leave out, and
+// why.
+var notOnPublicPage = map[string]string{
+	// hot only picks the services the home page lists as popular.
+	"services.hot": "a ranking flag, shown by the home page's list of popular services",
+}
+
+// TestSchemaPublicPages: the public page of an item whose every field
+// holds a value of its own shows each value (a responsibility item is
+// shown on its power's page); for a yes-or-no field, the page changes
+// when the field does.
+func TestSchemaPublicPages(t *testing.T) {
+	views := newViews()
+	kinds := append(slices.Clone(schemaKinds), schemaKinds[0])
+	kinds[len(kinds)-1].seg, kinds[len(kinds)-1].item = "departments", func() any { return &data.Department{} }
+	for _, sk := range kinds {
+		t.Run(sk.seg, func(t *testing.T) {
+			item := sk.item()
+			leaves := fillSchema(item)
+			page := renderPublic(t, views, sk.seg, item, leaves)
+			for _, l := range leaves {
+				if _, ok := notOnPublicPage[sk.seg+"."+l.path]; ok {
+					continue
+				}
+				if l.isBool {
+					other := sk.item()
+					fillSchema(other)
+					setLeaf(other, l.path, false)
+					if renderPublic(t, views, sk.seg, other, leaves) == page {
+						t.Errorf("%s field %q: the public page is the same whether it is true or false", sk.seg, l.path)
+					}
+					continue
+				}
+				if !strings.Contains(page, l.text) {
+					t.Errorf("%s field %q: the public page does not show its value %q", sk.seg, l.path, l.text)
+				}
+			}
+		})
+	}
+}
+
+// renderPublic renders the public page that shows item, in Chinese, with
+// every value of leaves as a department name of its own, so that a code
+// shown by its department's name still shows.
+func renderPublic(t *testing.T, views *html.Engine, seg string, item any, leaves []schemaLeaf) string {
+	t.Helper()
+	p := &page{Lang: "zh", L: messages("zh"), Depts: map[string]string{}}
+	for _, l := range leaves {
+		p.Depts[l.text] = l.text
+	}
+	it := &data.Item{Status: data.StatusInForce, Version: 1}
+	var name string
+	switch x := item.(type) {
+	case *data.PowerItem:
+		name, p.Data = "power", fiber.Map{"P": *x, "Item": it}
+	case *data.ServiceItem:
+		name, p.Data = "service", fiber.Map{"S": *x, "Item": it}
+	case *data.Department:
+		name, p.Data = "department", fiber.Map{"D": *x}
+	case *data.Responsibility:
+		name, p.Data = "power", fiber.Map{"P": data.PowerItem{Code: x.PowerCode}, "Item": it, "Resp": []data.Responsibility{*x}}
+	}
+	var buf bytes.Buffer
+	if err := views.Render(&buf, name, p); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
