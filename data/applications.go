@@ -36,23 +36,41 @@ const (
 	ActionWithdraw = "withdraw"
 )
 
-// transitions: from which states an action may be taken, and the state it
-// leads to ("" keeps the state).
+// pausedRule says whether an action may be taken while the clock is
+// paused (特别程序).
+type pausedRule int
+
+const (
+	notWhilePaused  pausedRule = iota // refused while paused
+	onlyWhilePaused                   // refused unless paused (resume)
+	evenWhilePaused                   // allowed either way (withdraw)
+)
+
+// transitions is the state machine, the one source for what an action
+// needs and does: from which states it may be taken, whether while
+// paused, the state it leads to ("" keeps the state) and its entry type's
+// verb. The append, the replay and the officials' pages all read it.
 var transitions = map[string]struct {
-	from []string
-	to   string
-	past string // the entry type's verb
+	from   []string
+	paused pausedRule
+	to     string
+	past   string // the entry type's verb
 }{
-	ActionAccept:   {[]string{StateSubmitted}, StateAccepted, "accepted"},
-	ActionRefuse:   {[]string{StateSubmitted}, StateRefused, "refused"},
-	ActionReview:   {[]string{StateAccepted}, StateReviewed, "reviewed"},
-	ActionDecide:   {[]string{StateReviewed}, StateDecided, "decided"},
-	ActionDeliver:  {[]string{StateDecided}, StateDelivered, "delivered"},
-	ActionPause:    {[]string{StateAccepted, StateReviewed}, "", "paused"},
-	ActionResume:   {[]string{StateAccepted, StateReviewed}, "", "resumed"},
-	ActionExtend:   {[]string{StateAccepted, StateReviewed}, "", "extended"},
-	ActionWithdraw: {[]string{StateSubmitted, StateAccepted, StateReviewed}, StateWithdrawn, "withdrawn"},
+	ActionAccept:   {[]string{StateSubmitted}, notWhilePaused, StateAccepted, "accepted"},
+	ActionRefuse:   {[]string{StateSubmitted}, notWhilePaused, StateRefused, "refused"},
+	ActionReview:   {[]string{StateAccepted}, notWhilePaused, StateReviewed, "reviewed"},
+	ActionDecide:   {[]string{StateReviewed}, notWhilePaused, StateDecided, "decided"},
+	ActionDeliver:  {[]string{StateDecided}, notWhilePaused, StateDelivered, "delivered"},
+	ActionPause:    {[]string{StateAccepted, StateReviewed}, notWhilePaused, "", "paused"},
+	ActionResume:   {[]string{StateAccepted, StateReviewed}, onlyWhilePaused, "", "resumed"},
+	ActionExtend:   {[]string{StateAccepted, StateReviewed}, notWhilePaused, "", "extended"},
+	ActionWithdraw: {[]string{StateSubmitted, StateAccepted, StateReviewed}, evenWhilePaused, StateWithdrawn, "withdrawn"},
 }
+
+// actionOrder is the order in which pages offer the actions: the
+// procedure's own steps first, then pause, resume, extend and withdraw.
+var actionOrder = []string{ActionAccept, ActionRefuse, ActionReview, ActionDecide, ActionDeliver,
+	ActionPause, ActionResume, ActionExtend, ActionWithdraw}
 
 // Actions lists every action name.
 func Actions() []string {
@@ -62,6 +80,32 @@ func Actions() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// PossibleActions lists, in the order pages show them, the actions the
+// state machine allows on app as it stands: its state and whether it is
+// paused. An action's own data (an outcome, the days of an extension) may
+// still be refused.
+func PossibleActions(app *Application) []string {
+	var out []string
+	for _, action := range actionOrder {
+		if t := transitions[action]; slices.Contains(t.from, app.State) && t.paused.allows(app.PausedSince != "") {
+			out = append(out, action)
+		}
+	}
+	return out
+}
+
+// allows reports whether the rule lets an action be taken when the clock
+// is (or is not) paused.
+func (r pausedRule) allows(paused bool) bool {
+	switch r {
+	case notWhilePaused:
+		return !paused
+	case onlyWhilePaused:
+		return paused
+	}
+	return true
 }
 
 // Pause is one stopped period of the clock (特别程序, 行政许可法 §45).
@@ -226,16 +270,6 @@ func serviceInForce(tx *gorm.DB, service, power string) error {
 	return inForce(pow, power, "power_code")
 }
 
-func inForce(status sql.NullString, code, field string) error {
-	switch {
-	case !status.Valid:
-		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
-	case status.String != StatusInForce:
-		return fmt.Errorf("%w: %s: %q is repealed", ErrNotInForce, field, code)
-	}
-	return nil
-}
-
 // applyAction checks the transition and changes app. The clock's dates
 // are China dates of the entry's time.
 func applyAction(app *Application, e *ledger.Entry, action string, ev *ActionEvent) error {
@@ -247,7 +281,7 @@ func applyAction(app *Application, e *ledger.Entry, action string, ev *ActionEve
 	if !slices.Contains(t.from, app.State) {
 		return fmt.Errorf("%w: cannot %s an application that is %s", ErrConflict, verb, app.State)
 	}
-	if app.PausedSince != "" && verb != ActionResume && verb != ActionWithdraw {
+	if app.PausedSince != "" && t.paused == notWhilePaused {
 		return fmt.Errorf("%w: the application is paused (特别程序); resume it first", ErrConflict)
 	}
 	today := workday.DateOf(e.Time).String()
@@ -310,12 +344,14 @@ func resume(app *Application, today string) error {
 	return nil
 }
 
-// maxExtension is the extension a head of agency may grant (§42: 10 days).
-const maxExtension = 10
+// MaxExtensionDays is the most working days a head of agency may extend
+// an application by, all extensions together (行政许可法第四十二条: 10
+// days). The officials' form takes its limit from it.
+const MaxExtensionDays = 10
 
 func extend(app *Application, days int) error {
-	if days < 1 || app.ExtensionDays+days > maxExtension {
-		return &ValidationError{Fields: map[string]string{"days": fmt.Sprintf("extensions total at most %d working days (行政许可法第四十二条)", maxExtension)}}
+	if days < 1 || app.ExtensionDays+days > MaxExtensionDays {
+		return &ValidationError{Fields: map[string]string{"days": fmt.Sprintf("extensions total at most %d working days (行政许可法第四十二条)", MaxExtensionDays)}}
 	}
 	app.ExtensionDays += days
 	return nil

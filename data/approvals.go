@@ -276,13 +276,11 @@ func (a *Approvals) itemState(ctx context.Context, table, code, field, extra str
 	err := a.db.Reader.WithContext(ctx).Raw(`SELECT status, version`+extra+` FROM `+table+` WHERE code = ?`, code).Row().Scan(dest...)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return r, &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+		return r, inForce(sql.NullString{}, code, field)
 	case err != nil:
 		return r, err
-	case r.Status != StatusInForce:
-		return r, fmt.Errorf("%w: %s %q is repealed (清单之外不得实施)", ErrNotInForce, field, code)
 	}
-	return r, nil
+	return r, inForce(listed(r.Status), code, field)
 }
 
 // newNumber is an application number: "QD", the China date and time to

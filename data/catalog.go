@@ -149,12 +149,14 @@ func powerOfDept(tx *gorm.DB, code, dept string) error {
 	err := queryRowSQL(tx, `SELECT status, dept FROM powers WHERE code = ?`, code).Scan(&status, &of)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return &ValidationError{Fields: map[string]string{"power_code": fmt.Sprintf("%q is not on the list", code)}}
+		return inForce(sql.NullString{}, code, "power_code")
 	case err != nil:
 		return err
-	case status != StatusInForce:
-		return fmt.Errorf("%w: power_code: %q is repealed", ErrNotInForce, code)
-	case of != dept:
+	}
+	if err := inForce(listed(status), code, "power_code"); err != nil {
+		return err
+	}
+	if of != dept {
 		return &ValidationError{Fields: map[string]string{"power_code": fmt.Sprintf(
 			"%q is a power of department %s; a service implements a power of its own department (%s)", code, of, dept)}}
 	}

@@ -18,6 +18,11 @@ const (
 	ClockClosedLate   = "closed_late"
 )
 
+// YellowCardWorkdays is when the yellow card (黄牌预警) shows: an open
+// application whose promised deadline is at most this many working days
+// away (and not yet passed, which is red).
+const YellowCardWorkdays = 1
+
 // Deadline is one statutory or promised deadline and how it was computed.
 // The explanation is written only when asked for (Explain, and the JSON's
 // explanation in Chinese and explanation_en in English): the queue and the
@@ -121,7 +126,7 @@ func (a *Approvals) clockStatus(app *Application, promised *Deadline, today work
 		return ClockPaused
 	case today.After(due):
 		return ClockRed
-	case a.calendar().WorkdaysBetween(today, due, nil) <= 1:
+	case a.calendar().WorkdaysBetween(today, due, nil) <= YellowCardWorkdays:
 		return ClockYellow
 	}
 	return ClockNormal

@@ -69,6 +69,23 @@ func (m *inForceMemo) projected(e *ledger.Entry) {
 	m.at = e.Index
 }
 
+// inForce is the one in-force check of a code that something refers to
+// (a service, a power, a department): status is its list row's status,
+// not Valid when no row has the code. A code not on its list is a
+// ValidationError on field; one repealed is ErrNotInForce.
+func inForce(status sql.NullString, code, field string) error {
+	switch {
+	case !status.Valid:
+		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
+	case status.String != StatusInForce:
+		return fmt.Errorf("%w: %s: %q is repealed", ErrNotInForce, field, code)
+	}
+	return nil
+}
+
+// listed is the status of a row found (sql.NullString{} stands for none).
+func listed(status string) sql.NullString { return sql.NullString{String: status, Valid: true} }
+
 // TakesApplications is the one rule for which services take applications
 // (清单之外不得实施): a service in force that implements a power. A pure
 // public service (category GG, no power) takes none: no official may
@@ -76,10 +93,10 @@ func (m *inForceMemo) projected(e *ledger.Entry) {
 // (Submit, and serviceTakesApplications inside the append). The
 // application page and the API both ask this.
 func TakesApplications(service, status, power string) error {
-	switch {
-	case status != StatusInForce:
-		return fmt.Errorf("%w: service_code: %q is repealed", ErrNotInForce, service)
-	case power == "":
+	if err := inForce(listed(status), service, "service_code"); err != nil {
+		return err
+	}
+	if power == "" {
 		return &ValidationError{Fields: map[string]string{"service_code": fmt.Sprintf(
 			"%q implements no power (a public service) and takes no applications", service)}}
 	}

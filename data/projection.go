@@ -156,13 +156,7 @@ func mustBeInForce(tx *gorm.DB, table, code, field string) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case !cur.exists:
-		return &ValidationError{Fields: map[string]string{field: fmt.Sprintf("%q is not on the list", code)}}
-	case cur.status != StatusInForce:
-		return fmt.Errorf("%w: %s: %q is repealed", ErrNotInForce, field, code)
-	}
-	return nil
+	return inForce(sql.NullString{String: cur.status, Valid: cur.exists}, code, field)
 }
 
 func writeRow(tx *gorm.DB, table string, p parsed, ev *ListEvent, status string, index int64, exists bool) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"qingdan/data"
+	"qingdan/data/workday"
 )
 
 // The pages' templates and assets are embedded: the service works on a
@@ -251,11 +252,8 @@ func when(s string) string {
 	if err != nil {
 		return s
 	}
-	return t.In(chinaTime).Format("2006-01-02 15:04")
+	return t.In(workday.China).Format("2006-01-02 15:04")
 }
-
-// chinaTime is UTC+8 (Asia/Shanghai has had no daylight saving since 1991).
-var chinaTime = time.FixedZone("CST", 8*3600)
 
 // bilingual picks one half of a "中文 english" label.
 func bilingual(label, lang string) string {

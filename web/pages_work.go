@@ -102,29 +102,50 @@ type workAction struct {
 	Fields []string
 }
 
-// actionsFor lists the actions the state allows, each with its fields.
+// actionFields are the form fields of each action an official takes on
+// the application page (withdrawal is the applicant's, not here).
+var actionFields = map[string][]string{
+	data.ActionAccept:  nil,
+	data.ActionRefuse:  {"reason", "missing"},
+	data.ActionReview:  {"opinion"},
+	data.ActionDecide:  {"outcome", "reason", "basis"},
+	data.ActionDeliver: {"method"},
+	data.ActionPause:   {"procedure", "reason"},
+	data.ActionResume:  nil,
+	data.ActionExtend:  {"days", "reason"},
+}
+
+// applicationActs maps each action an official takes to the permission
+// (on policy.ObjApplication) that allows it: the one place where the
+// state machine's names meet the permission table's.
+var applicationActs = map[string]string{
+	data.ActionAccept:  policy.ActAccept,
+	data.ActionRefuse:  policy.ActRefuse,
+	data.ActionReview:  policy.ActReview,
+	data.ActionDecide:  policy.ActDecide,
+	data.ActionDeliver: policy.ActDeliver,
+	data.ActionPause:   policy.ActPause,
+	data.ActionResume:  policy.ActResume,
+	data.ActionExtend:  policy.ActExtend,
+}
+
+// actionsFor lists the actions the state machine allows an official on
+// the application as it stands, each with its fields.
 func actionsFor(v *data.View) []workAction {
-	if v.PausedSince != "" {
-		return []workAction{{"resume", nil}}
+	var out []workAction
+	for _, name := range data.PossibleActions(v.Application) {
+		if fields, ok := actionFields[name]; ok {
+			out = append(out, workAction{name, fields})
+		}
 	}
-	switch v.State {
-	case data.StateSubmitted:
-		return []workAction{{"accept", nil}, {"refuse", []string{"reason", "missing"}}}
-	case data.StateAccepted:
-		return []workAction{{"review", []string{"opinion"}}, {"pause", []string{"procedure", "reason"}}, {"extend", []string{"days", "reason"}}}
-	case data.StateReviewed:
-		return []workAction{{"decide", []string{"outcome", "reason", "basis"}}, {"pause", []string{"procedure", "reason"}}, {"extend", []string{"days", "reason"}}}
-	case data.StateDecided:
-		return []workAction{{"deliver", []string{"method"}}}
-	}
-	return nil
+	return out
 }
 
 // allowedActions keeps the actions the user's roles allow in dept.
 func (s *Server) allowedActions(user, dept string, v *data.View) []workAction {
 	var out []workAction
 	for _, a := range actionsFor(v) {
-		if ok, _ := s.cfg.Identity.Enforcer.Allowed(user, dept, policy.ObjApplication, a.Name); ok {
+		if ok, _ := s.cfg.Identity.Enforcer.Allowed(user, dept, policy.ObjApplication, applicationActs[a.Name]); ok {
 			out = append(out, a)
 		}
 	}
@@ -149,7 +170,8 @@ func (s *Server) renderApplication(c *fiber.Ctx, problem string, status int) err
 		c.Status(status)
 	}
 	return s.render(c, "work_app", "application", fiber.Map{"V": v, "Actions": s.allowedActions(actorOf(c), v.Dept, v),
-		"Personal": string(personal), "Problem": problem, "ReviewedBy": v.ReviewedBy})
+		"Personal": string(personal), "Problem": problem, "ReviewedBy": v.ReviewedBy,
+		"MaxExtensionDays": data.MaxExtensionDays})
 }
 
 // workAct serves POST /work/applications/:number/<action> from the

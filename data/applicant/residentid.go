@@ -1,12 +1,13 @@
 package applicant
 
-import "time"
+import (
+	"time"
 
-// chinaTime is UTC+8, without a time-zone database (China has no DST).
-var chinaTime = time.FixedZone("CST", 8*60*60)
+	"qingdan/data/workday"
+)
 
 // today returns the current date in China as YYYYMMDD.
-func today() string { return time.Now().In(chinaTime).Format("20060102") }
+func today() string { return time.Now().In(workday.China).Format("20060102") }
 
 // residentWeights are the GB 11643-1999 weights of the first 17 digits.
 var residentWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}

@@ -188,7 +188,8 @@ func (comp *Computation) warn(en, zh string) {
 // leaving out days inside pauses. It is 0 when a == b and negative when b
 // is before a (−WorkdaysBetween(b, a, pauses)). For a deadline computed
 // from a, WorkdaysBetween(a, deadline, samePauses) equals its working
-// days; for the yellow card, WorkdaysBetween(today, deadline) ≤ 1.
+// days; for the yellow card, WorkdaysBetween(today, deadline) ≤
+// data.YellowCardWorkdays.
 // Overdue is today.After(deadline), not a negative count: the weekend
 // after a Friday deadline counts 0 working days.
 func (c *Calendar) WorkdaysBetween(a, b Date, pauses []Span) int {

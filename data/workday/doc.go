@@ -23,5 +23,6 @@
 // deadline is the end of the Nth working day. Deadline returns a
 // Computation that records every skipped range and why, and can explain
 // itself in Chinese or English; WorkdaysBetween counts working days for
-// statistics and for the yellow card (a deadline within one working day).
+// statistics and for the yellow card (a deadline within
+// data.YellowCardWorkdays working days).
 package workday

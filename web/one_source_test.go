@@ -1,0 +1,99 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"qingdan/data"
+	"qingdan/policy"
+)
+
+// The extension form's limit is the rule's (行政许可法第四十二条), not a
+// number of its own.
+func TestExtendFormCapIsTheRule(t *testing.T) {
+	s, _ := newDemoServer(t)
+	number, _ := submitHTTP(t, s, "FW-SCJG-001")
+	if status, _, _ := postForm(t, s, "/work/applications/"+number+"/accept", login(t, s, "clerk.scjg"), url.Values{}); status != 200 {
+		t.Fatalf("accept: %d, want 200", status)
+	}
+	status, body := getPage(t, s, "/work/applications/"+number, sessionOf(login(t, s, "approver.scjg")))
+	input := `<input id="extend-days" name="days" type="number" min="1" max="`
+	at := strings.Index(body, input)
+	if status != 200 || at < 0 {
+		t.Fatalf("application page: %d, want the extension form", status)
+	}
+	got, _, _ := strings.Cut(body[at+len(input):], `"`)
+	if want := strconv.Itoa(data.MaxExtensionDays); got != want {
+		t.Errorf("extension form max = %s, want %s (data.MaxExtensionDays)", got, want)
+	}
+}
+
+// Every action an official takes has its form fields and its permission,
+// and every permission on applications (besides reading) is an action of
+// the state machine: the names of data and policy meet only here.
+func TestApplicationActsMatchBothTables(t *testing.T) {
+	officials := slices.DeleteFunc(data.Actions(), func(a string) bool { return a == data.ActionWithdraw })
+	for _, a := range officials {
+		if _, ok := actionFields[a]; !ok {
+			t.Errorf("action %q has no form fields", a)
+		}
+		if _, ok := applicationActs[a]; !ok {
+			t.Errorf("action %q has no permission", a)
+		}
+	}
+	if len(actionFields) != len(officials) || len(applicationActs) != len(officials) {
+		t.Errorf("got %d form field lists and %d permissions, want %d (the officials' actions)", len(actionFields), len(applicationActs), len(officials))
+	}
+	granted := map[string]bool{}
+	for _, role := range policy.Roles() {
+		for _, p := range policy.Permissions(role) {
+			if p.Obj == policy.ObjApplication && p.Act != policy.ActRead && p.Act != policy.ActReadAll {
+				granted[p.Act] = true
+			}
+		}
+	}
+	mapped := map[string]bool{}
+	for _, act := range applicationActs {
+		mapped[act] = true
+		if !granted[act] {
+			t.Errorf("permission %q is granted to no role", act)
+		}
+	}
+	for act := range granted {
+		if !mapped[act] {
+			t.Errorf("permission %q on applications is no action of the state machine", act)
+		}
+	}
+}
+
+// The page offers what the state machine allows, in its order, and
+// nothing else.
+func TestActionsForFollowsTheStateMachine(t *testing.T) {
+	states := []string{data.StateSubmitted, data.StateAccepted, data.StateRefused, data.StateReviewed,
+		data.StateDecided, data.StateDelivered, data.StateWithdrawn}
+	want := map[string]string{
+		data.StateSubmitted: "accept refuse", data.StateAccepted: "review pause extend",
+		data.StateReviewed: "decide pause extend", data.StateDecided: "deliver",
+		data.StateAccepted + " paused": "resume", data.StateReviewed + " paused": "resume",
+	}
+	for _, state := range states {
+		for _, paused := range []bool{false, true} {
+			key := state
+			app := &data.Application{State: state}
+			if paused {
+				key += " paused"
+				app.PausedSince = "2026-11-09"
+			}
+			var got []string
+			for _, a := range actionsFor(&data.View{Application: app}) {
+				got = append(got, a.Name)
+			}
+			if g := strings.Join(got, " "); g != want[key] {
+				t.Errorf("%s: actions %q, want %q", key, g, want[key])
+			}
+		}
+	}
+}
