@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -14,54 +13,14 @@ import (
 	"github.com/gofiber/template/html/v2"
 
 	"qingdan/data"
+	"qingdan/data/schematest"
 )
 
 // The schema tests walk the item structs by reflection, so that a field
 // added to an item fails here until the edit form, its labels and the
 // public page show it.
 
-// schemaLeaf is one value of an item filled by fillSchema: its JSON path
-// ("fee.basis", "materials.*.name") and the text it is written as.
-type schemaLeaf struct {
-	path, text string
-	isBool     bool
-}
-
-// fillSchema fills every field of v (a pointer to a struct) with a value
-// of its own: strings "zq<n>x", whole numbers 9000+n, booleans true, and
-// one element in each slice. It returns the leaves in field order.
-func fillSchema(v any) []schemaLeaf {
-	var leaves []schemaLeaf
-	n := 0
-	var fill func(v reflect.Value, path string)
-	fill = func(v reflect.Value, path string) {
-		switch v.Kind() {
-		case reflect.Struct:
-			for i := range v.NumField() {
-				name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-				fill(v.Field(i), strings.TrimPrefix(path+"."+name, "."))
-			}
-		case reflect.Slice:
-			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-			fill(v.Index(0), path+".*")
-		case reflect.String:
-			n++
-			v.SetString("zq" + strconv.Itoa(n) + "x")
-			leaves = append(leaves, schemaLeaf{path: path, text: v.String()})
-		case reflect.Int:
-			n++
-			v.SetInt(int64(9000 + n))
-			leaves = append(leaves, schemaLeaf{path: path, text: strconv.Itoa(9000 + n)})
-		case reflect.Bool:
-			v.SetBool(true)
-			leaves = append(leaves, schemaLeaf{path: path, isBool: true})
-		}
-	}
-	fill(reflect.ValueOf(v).Elem(), "")
-	return leaves
-}
-
-// setLeaf sets the leaf at path (as fillSchema names it) of the struct v
+// setLeaf sets the leaf at path (as schematest.Fill names it) of the struct v
 // points to, in the first element of each slice.
 func setLeaf(v any, path string, x any) {
 	rv := reflect.ValueOf(v).Elem()
@@ -108,7 +67,7 @@ func TestSchemaEditForm(t *testing.T) {
 	for _, sk := range schemaKinds {
 		t.Run(sk.seg, func(t *testing.T) {
 			item := sk.item()
-			leaves := fillSchema(item)
+			leaves := schematest.Fill(item)
 			raw, _ := json.Marshal(item)
 			v, err := itemToForm(sk.kind, raw)
 			if err != nil {
@@ -124,9 +83,9 @@ func TestSchemaEditForm(t *testing.T) {
 				names = append(names, m[1])
 			}
 			for _, l := range leaves {
-				re := formNamePattern(l.path)
+				re := formNamePattern(l.Path)
 				if !slices.ContainsFunc(names, re.MatchString) {
-					t.Errorf("%s field %q: no control of the edit form is named for it", sk.seg, l.path)
+					t.Errorf("%s field %q: no control of the edit form is named for it", sk.seg, l.Path)
 				}
 			}
 			back, _ := itemFromForm(sk.kind, v, "")
@@ -143,8 +102,8 @@ func TestSchemaLabels(t *testing.T) {
 	for _, sk := range schemaKinds {
 		item := sk.item()
 		seen := map[string]bool{}
-		for _, l := range fillSchema(item) {
-			field, _, _ := strings.Cut(l.path, ".")
+		for _, l := range schematest.Fill(item) {
+			field, _, _ := strings.Cut(l.Path, ".")
 			if seen[field] {
 				continue
 			}
@@ -194,23 +153,23 @@ func TestSchemaPublicPages(t *testing.T) {
 	for _, sk := range kinds {
 		t.Run(sk.seg, func(t *testing.T) {
 			item := sk.item()
-			leaves := fillSchema(item)
+			leaves := schematest.Fill(item)
 			page := renderPublic(t, views, sk.seg, item, leaves)
 			for _, l := range leaves {
-				if _, ok := notOnPublicPage[sk.seg+"."+l.path]; ok {
+				if _, ok := notOnPublicPage[sk.seg+"."+l.Path]; ok {
 					continue
 				}
-				if l.isBool {
+				if l.IsBool {
 					other := sk.item()
-					fillSchema(other)
-					setLeaf(other, l.path, false)
+					schematest.Fill(other)
+					setLeaf(other, l.Path, false)
 					if renderPublic(t, views, sk.seg, other, leaves) == page {
-						t.Errorf("%s field %q: the public page is the same whether it is true or false", sk.seg, l.path)
+						t.Errorf("%s field %q: the public page is the same whether it is true or false", sk.seg, l.Path)
 					}
 					continue
 				}
-				if !strings.Contains(page, l.text) {
-					t.Errorf("%s field %q: the public page does not show its value %q", sk.seg, l.path, l.text)
+				if !strings.Contains(page, l.Text) {
+					t.Errorf("%s field %q: the public page does not show its value %q", sk.seg, l.Path, l.Text)
 				}
 			}
 		})
@@ -220,11 +179,11 @@ func TestSchemaPublicPages(t *testing.T) {
 // renderPublic renders the public page that shows item, in Chinese, with
 // every value of leaves as a department name of its own, so that a code
 // shown by its department's name still shows.
-func renderPublic(t *testing.T, views *html.Engine, seg string, item any, leaves []schemaLeaf) string {
+func renderPublic(t *testing.T, views *html.Engine, seg string, item any, leaves []schematest.Leaf) string {
 	t.Helper()
 	p := &page{Lang: "zh", L: messages("zh"), Depts: map[string]string{}}
 	for _, l := range leaves {
-		p.Depts[l.text] = l.text
+		p.Depts[l.Text] = l.Text
 	}
 	it := &data.Item{Status: data.StatusInForce, Version: 1}
 	var name string

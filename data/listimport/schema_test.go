@@ -4,76 +4,18 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/schematest"
 )
 
 // The schema tests walk the item structs by reflection, so that a field
 // added to an item fails here until the import headers and the CSV export
 // know it.
-
-// schemaLeaf is one value of an item filled by fillSchema: its JSON path
-// ("fee.basis", "materials.*.name") and the text it is written as.
-type schemaLeaf struct {
-	path, text string
-	isBool     bool
-}
-
-// fillSchema fills every field of v (a pointer to a struct) with a value
-// of its own: strings "zq<n>x", whole numbers 9000+n, booleans true, and
-// one element in each slice. It returns the leaves in field order.
-func fillSchema(v any) []schemaLeaf {
-	var leaves []schemaLeaf
-	n := 0
-	var fill func(v reflect.Value, path string)
-	fill = func(v reflect.Value, path string) {
-		switch v.Kind() {
-		case reflect.Struct:
-			for i := range v.NumField() {
-				name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-				fill(v.Field(i), strings.TrimPrefix(path+"."+name, "."))
-			}
-		case reflect.Slice:
-			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
-			fill(v.Index(0), path+".*")
-		case reflect.String:
-			n++
-			v.SetString("zq" + strconv.Itoa(n) + "x")
-			leaves = append(leaves, schemaLeaf{path: path, text: v.String()})
-		case reflect.Int:
-			n++
-			v.SetInt(int64(9000 + n))
-			leaves = append(leaves, schemaLeaf{path: path, text: strconv.Itoa(9000 + n)})
-		case reflect.Bool:
-			v.SetBool(true)
-			leaves = append(leaves, schemaLeaf{path: path, isBool: true})
-		}
-	}
-	fill(reflect.ValueOf(v).Elem(), "")
-	return leaves
-}
-
-// topField is the item field a leaf belongs to.
-func topField(path string) string {
-	f, _, _ := strings.Cut(path, ".")
-	return f
-}
-
-// topFields lists the JSON names of the fields of the struct v points to.
-func topFields(v any) []string {
-	t := reflect.TypeOf(v).Elem()
-	out := make([]string, t.NumField())
-	for i := range out {
-		out[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
-	}
-	return out
-}
 
 // fileKeys are the canonical keys (listfile) that set an item field whose
 // key differs: files name the acting department (实施主体), not its code.
@@ -90,7 +32,7 @@ var importedKinds = map[data.Kind]any{data.KindPower: &data.PowerItem{}, data.Ki
 // reads), and at least one published column header maps to it.
 func TestSchemaImportHeaders(t *testing.T) {
 	for kind, item := range importedKinds {
-		for _, field := range topFields(item) {
+		for _, field := range schematest.TopFields(item) {
 			if field != "code" && !slices.Contains(itemFields[kind], field) {
 				t.Errorf("%s field %q: not in itemFields, so an import never sets it", kind, field)
 			}
@@ -137,7 +79,7 @@ func TestSchemaExportColumns(t *testing.T) {
 	for _, ek := range exportKinds {
 		t.Run(string(ek.kind), func(t *testing.T) {
 			item := ek.item()
-			leaves := fillSchema(item)
+			leaves := schematest.Fill(item)
 			raw, _ := json.Marshal(item)
 			var buf bytes.Buffer
 			it := &data.Item{Kind: ek.kind, Code: "zq-code", Raw: raw, Status: data.StatusInForce, Version: 1}
@@ -150,18 +92,18 @@ func TestSchemaExportColumns(t *testing.T) {
 			}
 			cells := exportedCells(ek.kind, rows[0], rows[1])
 			for _, l := range leaves {
-				col := topField(l.path)
+				col := schematest.TopField(l.Path)
 				if c, ok := ek.columns[col]; ok {
 					col = c
 				}
 				cell, ok := cells[col]
 				switch {
 				case !ok:
-					t.Errorf("%s field %q: no export column %q", ek.kind, l.path, col)
+					t.Errorf("%s field %q: no export column %q", ek.kind, l.Path, col)
 				case cell == "":
-					t.Errorf("%s field %q: export column %q is empty", ek.kind, l.path, col)
-				case !l.isBool && !strings.Contains(cell, l.text):
-					t.Errorf("%s field %q: export column %q is %q, want it to hold %q", ek.kind, l.path, col, cell, l.text)
+					t.Errorf("%s field %q: export column %q is empty", ek.kind, l.Path, col)
+				case !l.IsBool && !strings.Contains(cell, l.Text):
+					t.Errorf("%s field %q: export column %q is %q, want it to hold %q", ek.kind, l.Path, col, cell, l.Text)
 				}
 			}
 		})
