@@ -2,8 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"io"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -121,20 +119,4 @@ func getJSONStatus(t *testing.T, s *Server, path string, v any) int {
 		}
 	}
 	return status
-}
-
-// sendRaw is send with a body sent exactly as given.
-func sendRaw(t *testing.T, s *Server, method, path string, who creds, body string) (int, []byte) {
-	t.Helper()
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Cookie", sessionCookie+"="+who.cookie)
-	req.Header.Set("X-CSRF-Token", who.csrf)
-	resp, err := s.App().Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
 }

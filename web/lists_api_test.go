@@ -110,12 +110,17 @@ func login(t *testing.T, s *Server, user string) creds {
 
 func send(t *testing.T, s *Server, method, path string, who creds, body any) (int, []byte) {
 	t.Helper()
-	var r io.Reader
+	var b []byte
 	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
+		b, _ = json.Marshal(body)
 	}
-	req := httptest.NewRequest(method, path, r)
+	return sendRaw(t, s, method, path, who, string(b))
+}
+
+// sendRaw is send with a body sent exactly as given.
+func sendRaw(t *testing.T, s *Server, method, path string, who creds, body string) (int, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if who.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+who.bearer)
