@@ -195,17 +195,15 @@ func (a *Approvals) submittedEvent(ctx context.Context, req SubmitRequest) (*Sub
 	if err := TakesApplications(req.ServiceCode, StatusInForce, svc.PowerCode); err != nil { // terms found it in force
 		return nil, err
 	}
-	legal, promised := svc.LegalLimit, svc.PromisedLimit
-	if svc.PowerCode != "" {
-		p, err := a.terms(ctx, "powers", svc.PowerCode, "power_code")
-		if err != nil {
-			return nil, err
-		}
-		legal, promised = p.LegalLimit, p.PromisedLimit
+	// TakesApplications refused a service without a power: the time
+	// limits are the power's.
+	p, err := a.terms(ctx, "powers", svc.PowerCode, "power_code")
+	if err != nil {
+		return nil, err
 	}
 	return &SubmittedEvent{Number: a.newNumber(), ServiceCode: req.ServiceCode, PowerCode: svc.PowerCode, Dept: svc.Dept,
 		ApplicantType: req.Applicant.Type, DisplayName: applicant.MaskName(req.Applicant.Type, req.Applicant.Name),
-		LegalLimit: legal, PromisedLimit: promised}, nil
+		LegalLimit: p.LegalLimit, PromisedLimit: p.PromisedLimit}, nil
 }
 
 // itemTerms is what a submission takes from a service or power item.
