@@ -586,7 +586,7 @@ func (s *Server) setUserStatus(active bool) fiber.Handler {
 			s.audit(c, actorOf(c), action, "denied", c.Params("username")+": "+err.Error())
 			return err
 		}
-		s.audit(c, actorOf(c), map[bool]string{true: "user.enabled", false: "user.disabled"}[active], "ok", c.Params("username"))
+		s.audit(c, actorOf(c), action, "ok", c.Params("username"))
 		return c.JSON(fiber.Map{"username": c.Params("username"), "receipt": receipt})
 	}
 }

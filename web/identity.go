@@ -81,11 +81,14 @@ func (id *Identity) ResetPassword(ctx context.Context, actor, user, hash string)
 	return id.Directory.ResetPassword(ctx, actor, user, hash, check)
 }
 
-// MayManage reports whether actor may reset, disable or enable the
-// account of a user holding grants (for the admin page's buttons).
-func (id *Identity) MayManage(ctx context.Context, actor, user string, grants []data.Grant) bool {
+// MayManage returns whether actor may reset, disable or enable the
+// account of a user holding grants (for the admin page's buttons); actor's
+// grants are read once, not once per account shown.
+func (id *Identity) MayManage(ctx context.Context, actor string) func(user string, grants []data.Grant) bool {
 	actorRoles, err := id.policyGrants(ctx, actor)
-	return err == nil && policy.CheckAccountAct(actor, actorRoles, user, toPolicy(grants)) == nil
+	return func(user string, grants []data.Grant) bool {
+		return err == nil && policy.CheckAccountAct(actor, actorRoles, user, toPolicy(grants)) == nil
+	}
 }
 
 func (id *Identity) accountCheck(ctx context.Context, actor, user string) (func([]data.Grant) error, error) {

@@ -35,9 +35,10 @@ func (s *Server) renderAdmin(c *fiber.Ctx, problem string, status int) error {
 		return err
 	}
 	rows := make([]adminUser, len(users))
+	mayManage := s.cfg.Identity.MayManage(c.UserContext(), actorOf(c))
 	for i, u := range users {
 		grants := s.grantsOf(c, u.Username)
-		rows[i] = adminUser{User: u, Grants: grants, Manageable: s.cfg.Identity.MayManage(c.UserContext(), actorOf(c), u.Username, grants)}
+		rows[i] = adminUser{User: u, Grants: grants, Manageable: mayManage(u.Username, grants)}
 	}
 	if status != 0 {
 		c.Status(status)
