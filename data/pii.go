@@ -380,10 +380,33 @@ func (p *PII) wipeFreeSpace(ctx context.Context, logger *slog.Logger) error {
 	}
 	// On the writer, whose file handle grows and cuts the file exactly
 	// (the checkpointer's rounds to 32 MiB and would keep an old tail).
-	if err := w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`).Error; err != nil {
+	if err := truncateWAL(ctx, w); err != nil {
 		return fmt.Errorf("data: pii upgrade: checkpoint: %w", err)
 	}
 	return p.db.cutTail(ctx)
+}
+
+// truncateWAL checkpoints the whole WAL into the database file and
+// truncates it. SQLite answers a checkpoint that another one (the
+// background checkpointer) or a reader holds off with busy = 1 rather
+// than an error, so it is tried again until it completes, for at most
+// about a second.
+func truncateWAL(ctx context.Context, w *gorm.DB) error {
+	for range 50 {
+		var busy, frames, copied int
+		if err := w.Raw(`PRAGMA wal_checkpoint(TRUNCATE)`).Row().Scan(&busy, &frames, &copied); err != nil {
+			return err
+		}
+		if busy == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return errors.New("the WAL stayed busy: another checkpoint or a reader held it")
 }
 
 // cutTail truncates the SQLite file to its pages, dropping a tail left by
