@@ -67,26 +67,25 @@ func (s *Server) bodyHandlers(pattern string) (before, after fiber.Handler) {
 	if !big {
 		rule = bodyRule{limit: defaultBodyLimit}
 	}
-	check := func(c *fiber.Ctx) error {
-		if err := checkBody(c, rule, big); err != nil {
-			return err
-		}
-		return c.Next()
-	}
 	read := func(c *fiber.Ctx) error { return s.readBody(c, rule.limit) }
-	switch {
-	case !big:
+	if !big {
 		return func(c *fiber.Ctx) error {
 			if err := checkBody(c, rule, false); err != nil {
 				return err
 			}
 			return read(c)
 		}, nil
-	case rule.streamed:
-		return check, nil
-	default:
-		return check, read
 	}
+	check := func(c *fiber.Ctx) error {
+		if err := checkBody(c, rule, true); err != nil {
+			return err
+		}
+		return c.Next()
+	}
+	if rule.streamed {
+		return check, nil
+	}
+	return check, read
 }
 
 // checkBody refuses, before reading, what the headers already show to be

@@ -112,8 +112,8 @@ func cacheKey(c *fiber.Ctx) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return fmt.Sprintf("%s\x00%q\x00%q\x00%q\x00%q\x00%q\x00%t\x00%q\x00%d\x00%d", c.Path(),
-		q.Dept, q.Category, q.Status, q.Audience, q.Theme, q.Hot, q.Q, q.Page, q.PerPage), true
+	// %#v quotes every field, and takes in any field ListQuery gains.
+	return fmt.Sprintf("%s\x00%#v", c.Path(), q), true
 }
 
 // cached wraps a GET handler of the lists with the cache.
