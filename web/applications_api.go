@@ -9,14 +9,16 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/policy"
 )
 
 // submitApplication serves POST /api/v1/applications (public).
 func (s *Server) submitApplication(c *fiber.Ctx) error {
 	secretAnswer(c) // the answer carries the query code
-	var req data.SubmitRequest
+	var req applications.SubmitRequest
 	if err := json.Unmarshal(c.Body(), &req); err != nil {
 		return badRequestf("send {\"service_code\", \"summary\", \"applicant\": {\"type\", \"name\", \"id_type\", \"id_number\", \"phone\", \"address\"}}")
 	}
@@ -58,7 +60,7 @@ func (s *Server) progress(c *fiber.Ctx) error {
 func deptOfApplication(s *Server, c *fiber.Ctx) (string, error) {
 	number := c.Params("number")
 	dept, err := s.cfg.Approvals.Dept(c.UserContext(), number)
-	if errors.Is(err, data.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return "", noSuchApplication(number)
 	}
 	if err != nil {
@@ -79,12 +81,12 @@ func deptOfApplication(s *Server, c *fiber.Ctx) (string, error) {
 // noSuchApplication is the one answer for an application that does not
 // exist and for one the caller may not see.
 func noSuchApplication(number string) error {
-	return fmt.Errorf("%w: application %s", data.ErrNotFound, number)
+	return fmt.Errorf("%w: application %s", store.ErrNotFound, number)
 }
 
 // actionBody is what every action may carry.
 type actionBody struct {
-	data.ActionEvent
+	applications.ActionEvent
 	QueryCode string `json:"query_code"`
 }
 
@@ -99,16 +101,16 @@ func (s *Server) act(action string) fiber.Handler {
 			}
 		}
 		actor := actorOf(c)
-		var check func(*data.Application) error
-		if action == data.ActionDecide {
-			check = func(app *data.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
+		var check func(*applications.Application) error
+		if action == applications.ActionDecide {
+			check = func(app *applications.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
 		}
 		return s.respondAct(c, actor, action, body.ActionEvent, check)
 	}
 }
 
 // withdrawBody is a public withdrawal: the query code, a reason code from
-// data.WithdrawReasons and optional free text, which stays off the ledger
+// applications.WithdrawReasons and optional free text, which stays off the ledger
 // (sealed with the applicant's personal data).
 type withdrawBody struct {
 	QueryCode  string `json:"query_code"`
@@ -129,14 +131,14 @@ func (s *Server) withdraw(c *fiber.Ctx) error {
 		return err
 	}
 	v, receipt, err := s.cfg.Approvals.Withdraw(c.UserContext(), c.Params("number"),
-		data.Withdrawal{ReasonCode: body.ReasonCode, Reason: body.Reason})
+		applications.Withdrawal{ReasonCode: body.ReasonCode, Reason: body.Reason})
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"application": v, "receipt": receipt})
 }
 
-func (s *Server) respondAct(c *fiber.Ctx, actor, action string, ev data.ActionEvent, check func(*data.Application) error) error {
+func (s *Server) respondAct(c *fiber.Ctx, actor, action string, ev applications.ActionEvent, check func(*applications.Application) error) error {
 	number := c.Params("number")
 	v, receipt, err := s.cfg.Approvals.ActAndView(c.UserContext(), actor, number, action, ev, check)
 	if err != nil {
@@ -152,17 +154,17 @@ func (s *Server) queue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	perPage, err := queryInt(c, "per_page", 20, 1, data.MaxPerPage)
+	perPage, err := queryInt(c, "per_page", 20, 1, lists.MaxPerPage)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.cfg.Approvals.Queue(c.UserContext(), data.QueueQuery{Dept: c.Query("dept"),
+	items, total, err := s.cfg.Approvals.Queue(c.UserContext(), applications.QueueQuery{Dept: c.Query("dept"),
 		State: c.Query("state"), Clock: c.Query("clock"), Page: int(page), PerPage: int(perPage)})
 	if err != nil {
 		return err
 	}
 	if items == nil {
-		items = []*data.View{}
+		items = []*applications.View{}
 	}
 	return c.JSON(fiber.Map{"items": items, "total": total, "page": page, "per_page": perPage})
 }
@@ -207,7 +209,7 @@ func (s *Server) updateCalendar(c *fiber.Ctx) error {
 func (s *Server) uploadMaterial(c *fiber.Ctx) error {
 	ctx, n := c.UserContext(), c.Request().Header.ContentLength()
 	if n <= 0 {
-		return &data.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("must be 1 byte to %d MiB", data.MaxMaterialSize>>20)}}
+		return &store.ValidationError{Fields: map[string]string{"file": fmt.Sprintf("must be 1 byte to %d MiB", applications.MaxMaterialSize>>20)}}
 	}
 	uploader := uploaderOf(c)
 	if err := s.cfg.Approvals.CheckMaterialQuota(ctx, uploader, int64(n), s.cfg.Materials); err != nil {
@@ -224,7 +226,7 @@ func (s *Server) uploadMaterial(c *fiber.Ctx) error {
 	}
 	head := make([]byte, 512)
 	m, _ := f.ReadAt(head, 0)
-	if err := data.CheckMaterialType(head[:m]); err != nil {
+	if err := applications.CheckMaterialType(head[:m]); err != nil {
 		return err
 	}
 	if !s.budget.TryAcquire(int64(n)) {

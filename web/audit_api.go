@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/witness"
 )
@@ -59,10 +59,10 @@ func (s *Server) submitCosignature(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	stored := make([]data.StoredCosignature, len(acc.Cosignatures))
+	stored := make([]store.StoredCosignature, len(acc.Cosignatures))
 	names := make([]string, len(acc.Cosignatures))
 	for i, cs := range acc.Cosignatures {
-		stored[i] = data.StoredCosignature{Size: acc.Checkpoint.Size, Witness: cs.Witness, KeyHash: cs.KeyHash, SignedAt: cs.Time, Line: cs.Line}
+		stored[i] = store.StoredCosignature{Size: acc.Checkpoint.Size, Witness: cs.Witness, KeyHash: cs.KeyHash, SignedAt: cs.Time, Line: cs.Line}
 		names[i] = cs.Witness
 	}
 	added, err := s.cfg.Cosignatures.Add(c.UserContext(), stored)

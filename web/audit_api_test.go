@@ -10,7 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/witness"
 )
@@ -130,7 +130,7 @@ func TestTileCachingAndBounds(t *testing.T) {
 // witness key.
 func cosignServer(t *testing.T) (*Server, *ledger.Log, *witness.Signer) {
 	t.Helper()
-	db, err := data.OpenSQLite(context.Background(), t.TempDir())
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func cosignServer(t *testing.T) (*Server, *ledger.Log, *witness.Signer) {
 	signer, _ := witness.NewSigner(skey)
 	v, _ := witness.NewVerifier(vkey)
 	cfg := s.cfg
-	cfg.Witnesses, cfg.Cosignatures = []*witness.Verifier{v}, data.NewCosignatures(db)
+	cfg.Witnesses, cfg.Cosignatures = []*witness.Verifier{v}, store.NewCosignatures(db)
 	return New(cfg), l, signer
 }
 

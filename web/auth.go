@@ -16,7 +16,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
-	"qingdan/data"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/policy"
 )
 
@@ -262,12 +264,12 @@ func deptNamedInBody(_ *Server, c *fiber.Ctx) (string, error) {
 // moving is the permission to amend an item of kind in its department and,
 // when the amendment names another department (named gives it, "" if
 // none), in that one too.
-func moving(obj, act string, kind data.Kind, named deptOf) Access {
+func moving(obj, act string, kind lists.Kind, named deptOf) Access {
 	return Access{Obj: obj, Act: act, Dept: deptOfItem(kind), Also: named}
 }
 
 // deptOfItem: the department of the listed item named by :code.
-func deptOfItem(kind data.Kind) deptOf {
+func deptOfItem(kind lists.Kind) deptOf {
 	return func(s *Server, c *fiber.Ctx) (string, error) {
 		it, err := s.itemOf(c, kind)
 		if err != nil {
@@ -279,9 +281,9 @@ func deptOfItem(kind data.Kind) deptOf {
 
 // itemOf is the listed item of kind named by :code, read once a request:
 // the route's guard reads it for its department, the handler then uses it.
-func (s *Server) itemOf(c *fiber.Ctx, kind data.Kind) (*data.Item, error) {
+func (s *Server) itemOf(c *fiber.Ctx, kind lists.Kind) (*lists.Item, error) {
 	key := "item:" + string(kind)
-	if it, ok := c.Locals(key).(*data.Item); ok {
+	if it, ok := c.Locals(key).(*lists.Item); ok {
 		return it, nil
 	}
 	it, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
@@ -312,7 +314,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 }
 
 // maxUsernameBytes bounds a username as typed at login: no account has a
-// longer one (data.User.Validate), so a longer one is cut before anything
+// longer one (identity.User.Validate), so a longer one is cut before anything
 // else — the throttle and the security log keep at most this much of it.
 const maxUsernameBytes = 64
 
@@ -356,7 +358,7 @@ func truncate(s string, n int) string {
 // the same hashing time, so the answer does not tell which it was.
 func (s *Server) checkPassword(c *fiber.Ctx, username, password string) bool {
 	hash, u, err := s.cfg.Identity.Directory.PasswordHash(c.UserContext(), username)
-	if err != nil || u.Status != data.UserActive || hash == "" {
+	if err != nil || u.Status != identity.UserActive || hash == "" {
 		policy.VerifyPassword(s.dummyHash(), password)
 		return false
 	}
@@ -523,7 +525,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		days = *req.Days
 	}
 	if days < 1 || days > maxTokenDays {
-		return &data.ValidationError{Fields: map[string]string{"expires_in_days": fmt.Sprintf("must be 1 to %d", maxTokenDays)}}
+		return &store.ValidationError{Fields: map[string]string{"expires_in_days": fmt.Sprintf("must be 1 to %d", maxTokenDays)}}
 	}
 	token, expires := randomToken("qd_"), time.Now().AddDate(0, 0, days).UTC().Truncate(time.Second)
 	id, err := s.cfg.Identity.Directory.AddToken(c.UserContext(), actorOf(c), req.Label, token, expires)
@@ -556,14 +558,14 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 // createUser serves POST /api/v1/users (sysadmin).
 func (s *Server) createUser(c *fiber.Ctx) error {
 	var req struct {
-		data.User
+		identity.User
 		Password string `json:"password"`
 	}
 	if err := json.Unmarshal(c.Body(), &req); err != nil {
 		return badRequestf("send {\"username\", \"display_name\", \"dept\", \"password\"}")
 	}
 	if err := policy.CheckPasswordPolicy(req.Username, req.Password); err != nil {
-		return &data.ValidationError{Fields: map[string]string{"password": err.Error()}}
+		return &store.ValidationError{Fields: map[string]string{"password": err.Error()}}
 	}
 	hash, err := policy.HashPassword(req.Password)
 	if err != nil {
@@ -631,7 +633,7 @@ func (s *Server) resetPassword(c *fiber.Ctx) error {
 	}
 	user := c.Params("username")
 	if err := policy.CheckPasswordPolicy(user, req.Password); err != nil {
-		return &data.ValidationError{Fields: map[string]string{"password": err.Error()}}
+		return &store.ValidationError{Fields: map[string]string{"password": err.Error()}}
 	}
 	hash, err := policy.HashPassword(req.Password)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 )
 
 // The list editor's forms: one labelled field per item field. A form's
@@ -123,10 +123,10 @@ func (r *formReader) strs(group string) []string {
 	return out
 }
 
-func (r *formReader) materials() []data.Material {
-	out := []data.Material{}
+func (r *formReader) materials() []lists.Material {
+	out := []lists.Material{}
 	for _, i := range rowsIn(r.v, "materials") {
-		m := data.Material{Name: r.text(rowName("materials", i, "name")), Required: r.flag(rowName("materials", i, "required"))}
+		m := lists.Material{Name: r.text(rowName("materials", i, "name")), Required: r.flag(rowName("materials", i, "required"))}
 		if m.Name != "" {
 			out = append(out, m)
 		}
@@ -134,39 +134,39 @@ func (r *formReader) materials() []data.Material {
 	return out
 }
 
-func (r *formReader) fee() data.Fee {
-	return data.Fee{Charged: r.flag("fee.charged"), Basis: r.long("fee.basis"), Items: r.strs("fee.items")}
+func (r *formReader) fee() lists.Fee {
+	return lists.Fee{Charged: r.flag("fee.charged"), Basis: r.long("fee.basis"), Items: r.strs("fee.items")}
 }
 
-func (r *formReader) basis() []data.Basis {
-	out := []data.Basis{}
+func (r *formReader) basis() []lists.Basis {
+	out := []lists.Basis{}
 	for _, i := range rowsIn(r.v, "basis") {
-		b := data.Basis{Law: r.text(rowName("basis", i, "law")), DocNo: r.text(rowName("basis", i, "doc_no")),
+		b := lists.Basis{Law: r.text(rowName("basis", i, "law")), DocNo: r.text(rowName("basis", i, "doc_no")),
 			Article: r.text(rowName("basis", i, "article")), Text: r.long(rowName("basis", i, "text"))}
-		if b != (data.Basis{}) {
+		if b != (lists.Basis{}) {
 			out = append(out, b)
 		}
 	}
 	return out
 }
 
-func (r *formReader) steps() []data.Step {
-	out := []data.Step{}
+func (r *formReader) steps() []lists.Step {
+	out := []lists.Step{}
 	for _, i := range rowsIn(r.v, "steps") {
 		name, days := r.text(rowName("steps", i, "name")), r.text(rowName("steps", i, "days"))
 		if name != "" || days != "" {
-			out = append(out, data.Step{Name: name, Days: r.num(rowName("steps", i, "days"), "steps")})
+			out = append(out, lists.Step{Name: name, Days: r.num(rowName("steps", i, "days"), "steps")})
 		}
 	}
 	return out
 }
 
-func (r *formReader) stages() []data.Stage {
-	out := []data.Stage{}
+func (r *formReader) stages() []lists.Stage {
+	out := []lists.Stage{}
 	for _, i := range rowsIn(r.v, "stages") {
-		s := data.Stage{Stage: r.text(rowName("stages", i, "stage")), Content: r.long(rowName("stages", i, "content")),
+		s := lists.Stage{Stage: r.text(rowName("stages", i, "stage")), Content: r.long(rowName("stages", i, "content")),
 			Basis: r.text(rowName("stages", i, "basis"))}
-		if s != (data.Stage{}) {
+		if s != (lists.Stage{}) {
 			out = append(out, s)
 		}
 	}
@@ -186,21 +186,21 @@ func choiceValues(set string) []string {
 // itemFromForm reads the item of kind k from its form. The field errors
 // are the values that could not be read; the item still holds the rest,
 // so validation can report on it too.
-func itemFromForm(k data.Kind, v url.Values, notInt string) (any, map[string]string) {
+func itemFromForm(k lists.Kind, v url.Values, notInt string) (any, map[string]string) {
 	r := &formReader{v: v, errs: map[string]string{}, notInt: notInt}
 	switch k {
-	case data.KindPower:
+	case lists.KindPower:
 		return powerFromForm(r), r.errs
-	case data.KindService:
+	case lists.KindService:
 		return serviceFromForm(r), r.errs
-	case data.KindResponsibility:
+	case lists.KindResponsibility:
 		return responsibilityFromForm(r), r.errs
 	}
 	panic(fmt.Sprintf("web: no form for list %q", k))
 }
 
-func powerFromForm(r *formReader) *data.PowerItem {
-	return &data.PowerItem{Code: r.text("code"), Name: r.text("name"), Subitem: r.text("subitem"),
+func powerFromForm(r *formReader) *lists.PowerItem {
+	return &lists.PowerItem{Code: r.text("code"), Name: r.text("name"), Subitem: r.text("subitem"),
 		Category: r.text("category"), Basis: r.basis(), Dept: formDept(r.v), Nature: r.text("nature"),
 		Office: r.text("office"), Joint: r.checks("joint", nil), Levels: r.checks("levels", choiceValues("levels")),
 		Audience: r.checks("audience", choiceValues("power_audience")), LegalLimit: r.num("legal_limit", "legal_limit"),
@@ -210,8 +210,8 @@ func powerFromForm(r *formReader) *data.PowerItem {
 		EffectiveFrom: r.text("effective_from"), PenaltyScope: r.long("penalty_scope"), IntegrityRisks: r.strs("integrity_risks")}
 }
 
-func serviceFromForm(r *formReader) *data.ServiceItem {
-	return &data.ServiceItem{Code: r.text("code"), Name: r.text("name"), Audience: r.text("audience"),
+func serviceFromForm(r *formReader) *lists.ServiceItem {
+	return &lists.ServiceItem{Code: r.text("code"), Name: r.text("name"), Audience: r.text("audience"),
 		Theme: r.text("theme"), Hot: r.flag("hot"), OnlineDepth: r.num("online_depth", "online_depth"),
 		Visits: r.num("visits", "visits"), Dept: formDept(r.v), PowerCode: r.text("power_code"),
 		Category: r.text("category"), Materials: r.materials(), Fee: r.fee(),
@@ -219,30 +219,30 @@ func serviceFromForm(r *formReader) *data.ServiceItem {
 		Location: r.text("location"), Hours: r.text("hours"), ConsultPhone: r.text("consult_phone")}
 }
 
-func responsibilityFromForm(r *formReader) *data.Responsibility {
-	return &data.Responsibility{PowerCode: r.text("power_code"), Dept: formDept(r.v), Stages: r.stages(),
+func responsibilityFromForm(r *formReader) *lists.Responsibility {
+	return &lists.Responsibility{PowerCode: r.text("power_code"), Dept: formDept(r.v), Stages: r.stages(),
 		Accountability: r.strs("accountability"), AccountabilityBasis: r.long("accountability_basis"),
 		SupervisionPhone: r.text("supervision_phone")}
 }
 
 // itemToForm gives the form values of a listed item (its JSON as the
 // ledger recorded it).
-func itemToForm(k data.Kind, raw json.RawMessage) (url.Values, error) {
+func itemToForm(k lists.Kind, raw json.RawMessage) (url.Values, error) {
 	v := url.Values{}
 	var err error
 	switch k {
-	case data.KindPower:
-		var p data.PowerItem
+	case lists.KindPower:
+		var p lists.PowerItem
 		if err = json.Unmarshal(raw, &p); err == nil {
 			powerToForm(v, &p)
 		}
-	case data.KindService:
-		var s data.ServiceItem
+	case lists.KindService:
+		var s lists.ServiceItem
 		if err = json.Unmarshal(raw, &s); err == nil {
 			serviceToForm(v, &s)
 		}
-	case data.KindResponsibility:
-		var r data.Responsibility
+	case lists.KindResponsibility:
+		var r lists.Responsibility
 		if err = json.Unmarshal(raw, &r); err == nil {
 			responsibilityToForm(v, &r)
 		}
@@ -269,20 +269,20 @@ func setStrs(v url.Values, group string, xs []string) {
 	}
 }
 
-func setMaterials(v url.Values, ms []data.Material) {
+func setMaterials(v url.Values, ms []lists.Material) {
 	for i, m := range ms {
 		v.Set(rowName("materials", i, "name"), m.Name)
 		setFlag(v, rowName("materials", i, "required"), m.Required)
 	}
 }
 
-func setFee(v url.Values, f data.Fee) {
+func setFee(v url.Values, f lists.Fee) {
 	setFlag(v, "fee.charged", f.Charged)
 	v.Set("fee.basis", f.Basis)
 	setStrs(v, "fee.items", f.Items)
 }
 
-func powerToForm(v url.Values, p *data.PowerItem) {
+func powerToForm(v url.Values, p *lists.PowerItem) {
 	for k, s := range map[string]string{"code": p.Code, "name": p.Name, "subitem": p.Subitem, "category": p.Category,
 		"dept": p.Dept, "nature": p.Nature, "office": p.Office, "case_kind": p.CaseKind, "conditions": p.Conditions,
 		"consult_phone": p.ConsultPhone, "complaint_phone": p.ComplaintPhone, "effective_from": p.EffectiveFrom,
@@ -307,7 +307,7 @@ func powerToForm(v url.Values, p *data.PowerItem) {
 	}
 }
 
-func serviceToForm(v url.Values, s *data.ServiceItem) {
+func serviceToForm(v url.Values, s *lists.ServiceItem) {
 	for k, x := range map[string]string{"code": s.Code, "name": s.Name, "audience": s.Audience, "theme": s.Theme,
 		"dept": s.Dept, "power_code": s.PowerCode, "category": s.Category, "location": s.Location, "hours": s.Hours,
 		"consult_phone": s.ConsultPhone} {
@@ -322,7 +322,7 @@ func serviceToForm(v url.Values, s *data.ServiceItem) {
 	setFee(v, s.Fee)
 }
 
-func responsibilityToForm(v url.Values, r *data.Responsibility) {
+func responsibilityToForm(v url.Values, r *lists.Responsibility) {
 	v.Set("power_code", r.PowerCode)
 	v.Set("dept", r.Dept)
 	v.Set("accountability_basis", r.AccountabilityBasis)
@@ -347,7 +347,7 @@ func itemFields(item any) map[string]json.RawMessage {
 // field counts as changed only if it differs from the item as the form
 // shows it (so whitespace the form trims, or null read as an empty list,
 // is no change); Before shows the value as listed.
-func formChanges(k data.Kind, listed json.RawMessage, after any) ([]data.FieldChange, error) {
+func formChanges(k lists.Kind, listed json.RawMessage, after any) ([]lists.FieldChange, error) {
 	shown, err := itemToForm(k, listed)
 	if err != nil {
 		return nil, err

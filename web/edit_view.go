@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 )
 
 // fieldSpec is one field of an item's form. The forms of the three lists
@@ -139,8 +139,8 @@ var responsibilityForm = []formSection{
 }
 
 // choice is a fixed value with the catalogue key of its name. Categories
-// (data.Categories) and service audiences are what data validation
-// accepts, stages what data.Responsibility.Validate accepts
+// (lists.Categories) and service audiences are what data validation
+// accepts, stages what lists.Responsibility.Validate accepts
 // (TestEditFormChoices checks both); the rest follow data/demo/SCHEMA.md.
 type choice struct{ Value, Key string }
 
@@ -171,9 +171,9 @@ type itemForm struct {
 	AddRow string            // the repeated group that gets one more row
 	L      map[string]string
 	Lang   string
-	Depts  []data.Department // the departments the editor may choose
-	All    []data.Department // every department (joint handling)
-	Powers []string          // power codes to suggest
+	Depts  []lists.Department // the departments the editor may choose
+	All    []lists.Department // every department (joint handling)
+	Powers []string           // power codes to suggest
 	Themes []string
 }
 
@@ -308,7 +308,7 @@ func (f *itemForm) options(set, id string, current []string) []option {
 	}
 	switch set {
 	case "power_category", "service_category":
-		for _, c := range data.Categories {
+		for _, c := range lists.Categories {
 			add(c, c+" "+categoryName(c, f.Lang))
 		}
 		if set == "service_category" {
@@ -335,7 +335,7 @@ func (f *itemForm) options(set, id string, current []string) []option {
 	return out
 }
 
-func deptLabel(d data.Department, lang string) string {
+func deptLabel(d lists.Department, lang string) string {
 	if lang == "en" && d.NameEn != "" {
 		return d.NameEn
 	}

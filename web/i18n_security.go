@@ -3,7 +3,7 @@ package web
 import (
 	"errors"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/policy"
 )
 
@@ -41,7 +41,7 @@ var catalogueSecurity = map[string][2]string{
 // refusalKey is the catalogue key of the refusal a person sees for err on
 // the admin page ("" for an error that is not a refusal).
 func refusalKey(err error) string {
-	var ve *data.ValidationError
+	var ve *store.ValidationError
 	for _, k := range []struct {
 		err error
 		key string
@@ -51,7 +51,7 @@ func refusalKey(err error) string {
 		{policy.ErrRoleScope, "refused_scope"}, {policy.ErrAlreadyGranted, "refused_already_granted"},
 		{policy.ErrNotGranted, "refused_not_granted"}, {policy.ErrWeakPassword, "refused_weak_password"},
 		{policy.ErrInvalidName, "refused_bad_name"}, {policy.ErrUnknownRole, "refused_invalid"},
-		{policy.ErrForbidden, "refused_forbidden"}, {data.ErrNotFound, "refused_not_found"}, {data.ErrConflict, "refused_conflict"},
+		{policy.ErrForbidden, "refused_forbidden"}, {store.ErrNotFound, "refused_not_found"}, {store.ErrConflict, "refused_conflict"},
 	} {
 		if errors.Is(err, k.err) {
 			return k.key

@@ -6,7 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/identity"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/policy"
 )
@@ -17,7 +18,7 @@ import (
 // self-grant inside the append transaction, after which the enforcer
 // reloads.
 type Identity struct {
-	Directory *data.Directory
+	Directory *identity.Directory
 	Enforcer  *policy.Enforcer
 }
 
@@ -33,14 +34,14 @@ func (id *Identity) ChangeRole(ctx context.Context, granter string, grant bool, 
 			return nil, err
 		}
 	}
-	check := func(current []data.Grant) error {
+	check := func(current []identity.Grant) error {
 		target := toPolicy(current)
 		if grant {
 			return policy.CheckGrant(granter, granterRoles, target, user, role, dept)
 		}
 		return policy.CheckRevoke(granter, granterRoles, target, user, role, dept)
 	}
-	receipt, err := id.Directory.ChangeRole(ctx, granter, grant, data.RoleEvent{User: user, Role: role, Dept: dept}, check)
+	receipt, err := id.Directory.ChangeRole(ctx, granter, grant, identity.RoleEvent{User: user, Role: role, Dept: dept}, check)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func (id *Identity) departmentInForce(ctx context.Context, dept string) error {
 		return err
 	}
 	if !ok {
-		return &data.ValidationError{Fields: map[string]string{"dept": "no department in force has this code"}}
+		return &store.ValidationError{Fields: map[string]string{"dept": "no department in force has this code"}}
 	}
 	return nil
 }
@@ -84,19 +85,19 @@ func (id *Identity) ResetPassword(ctx context.Context, actor, user, hash string)
 // MayManage returns whether actor may reset, disable or enable the
 // account of a user holding grants (for the admin page's buttons); actor's
 // grants are read once, not once per account shown.
-func (id *Identity) MayManage(ctx context.Context, actor string) func(user string, grants []data.Grant) bool {
+func (id *Identity) MayManage(ctx context.Context, actor string) func(user string, grants []identity.Grant) bool {
 	actorRoles, err := id.policyGrants(ctx, actor)
-	return func(user string, grants []data.Grant) bool {
+	return func(user string, grants []identity.Grant) bool {
 		return err == nil && policy.CheckAccountAct(actor, actorRoles, user, toPolicy(grants)) == nil
 	}
 }
 
-func (id *Identity) accountCheck(ctx context.Context, actor, user string) (func([]data.Grant) error, error) {
+func (id *Identity) accountCheck(ctx context.Context, actor, user string) (func([]identity.Grant) error, error) {
 	actorRoles, err := id.policyGrants(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	return func(current []data.Grant) error {
+	return func(current []identity.Grant) error {
 		return policy.CheckAccountAct(actor, actorRoles, user, toPolicy(current))
 	}, nil
 }
@@ -135,7 +136,7 @@ func (id *Identity) policyGrants(ctx context.Context, user string) ([]policy.Gra
 	return toPolicy(gs), err
 }
 
-func toPolicy(gs []data.Grant) []policy.Grant {
+func toPolicy(gs []identity.Grant) []policy.Grant {
 	out := make([]policy.Grant, len(gs))
 	for i, g := range gs {
 		out[i] = policy.Grant{Role: g.Role, Dept: g.Dept}
@@ -182,7 +183,7 @@ func (id *Identity) SeedDemo(ctx context.Context, depts []string) ([]string, err
 	}
 	var names []string
 	for _, a := range demoAccounts(depts) {
-		u := data.User{Username: a.user, DisplayName: a.name, Dept: a.dept}
+		u := identity.User{Username: a.user, DisplayName: a.name, Dept: a.dept}
 		if _, err := id.Directory.CreateUser(ctx, "system", u, hash); err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", a.user, err)
 		}
@@ -207,8 +208,8 @@ func roleDept(role, dept string) string {
 // administrators made with 'qingdan user add'): the role rules (三员分立,
 // scope) apply, the granter rules do not.
 func (id *Identity) BootstrapGrant(ctx context.Context, user, role, dept string) error {
-	_, err := id.Directory.ChangeRole(ctx, "system", true, data.RoleEvent{User: user, Role: role, Dept: dept},
-		func(current []data.Grant) error { return policy.CheckAssignment(toPolicy(current), role, dept) })
+	_, err := id.Directory.ChangeRole(ctx, "system", true, identity.RoleEvent{User: user, Role: role, Dept: dept},
+		func(current []identity.Grant) error { return policy.CheckAssignment(toPolicy(current), role, dept) })
 	if err != nil {
 		return fmt.Errorf("grant %s %s in %s: %w", user, role, dept, err)
 	}

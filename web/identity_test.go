@@ -7,7 +7,10 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
 	"qingdan/data/pgtest"
+	"qingdan/data/store"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
 )
@@ -15,7 +18,7 @@ import (
 // TestRoleNamingAgrees: the projection writes the g-lines the enforcer
 // reads.
 func TestRoleNamingAgrees(t *testing.T) {
-	if got, want := data.CasbinRole(policy.RoleClerk), policy.RoleSubjectPrefix+policy.RoleClerk; got != want {
+	if got, want := identity.CasbinRole(policy.RoleClerk), policy.RoleSubjectPrefix+policy.RoleClerk; got != want {
 		t.Fatalf("data names roles %q, policy %q", got, want)
 	}
 }
@@ -28,18 +31,18 @@ func TestRolesThroughTheLedger(t *testing.T) { pgtest.Backends(t, testRolesThrou
 func testRolesThroughTheLedger(t *testing.T) {
 	ctx := context.Background()
 	db := newTestDatabase(t).open(t)
-	store, _ := data.NewLedgerStore(db, data.MainLog)
-	l := storetest.NewLog(t, store)
+	ls, _ := store.NewLedgerStore(db, store.MainLog)
+	l := storetest.NewLog(t, ls)
 	enf, err := policy.New(db.Writer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := data.NewDirectory(db, l)
+	dir := identity.NewDirectory(db, l)
 	id := &Identity{Directory: dir, Enforcer: enf}
-	if err := demo.Seed(ctx, data.NewCatalog(db, l)); err != nil { // grants need departments in force
+	if err := demo.Seed(ctx, lists.NewCatalog(db, l)); err != nil { // grants need departments in force
 		t.Fatal(err)
 	}
-	for _, u := range []data.User{{Username: "secadmin", DisplayName: "安全管理员", Dept: "*"},
+	for _, u := range []identity.User{{Username: "secadmin", DisplayName: "安全管理员", Dept: "*"},
 		{Username: "sec2", DisplayName: "安全管理员二", Dept: "*"},
 		{Username: "clerk.scjg", DisplayName: "窗口人员", Dept: "scjg"}} {
 		if _, err := dir.CreateUser(ctx, "system", u, "$argon2id$test"); err != nil {
@@ -48,7 +51,7 @@ func testRolesThroughTheLedger(t *testing.T) {
 	}
 	// Bootstrap: the first security administrator is granted by the
 	// system (as 'qingdan user add' will do); sec2 then grants others.
-	if _, err := dir.ChangeRole(ctx, "system", true, data.RoleEvent{User: "sec2", Role: "secadmin", Dept: "*"}, nil); err != nil {
+	if _, err := dir.ChangeRole(ctx, "system", true, identity.RoleEvent{User: "sec2", Role: "secadmin", Dept: "*"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	enf.Reload()
@@ -96,14 +99,14 @@ func testRolesThroughTheLedger(t *testing.T) {
 	if ok, _ := enf.Allowed("clerk.scjg", "scjg", policy.ObjApplication, "accept"); ok {
 		t.Fatal("a revoked clerk may still accept")
 	}
-	diffs, err := data.CheckProjections(ctx, store, db)
+	diffs, err := data.CheckProjections(ctx, ls, db)
 	if err != nil || len(diffs) != 0 {
 		t.Fatalf("replay differs: %v %v", diffs, err)
 	}
 	if err := db.Writer.Exec(`INSERT INTO casbin_rule (ptype, v0, v1, v2) VALUES ('g', 'clerk.scjg', 'role:approver', 'scjg')`).Error; err != nil {
 		t.Fatal(err)
 	}
-	diffs, _ = data.CheckProjections(ctx, store, db)
+	diffs, _ = data.CheckProjections(ctx, ls, db)
 	if len(diffs) != 1 || diffs[0].Table != "casbin_rule" {
 		t.Fatalf("a grant written outside the ledger: differences %v, want one in casbin_rule", diffs)
 	}

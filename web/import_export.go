@@ -6,14 +6,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
 	"qingdan/data/listimport"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 )
 
 // exportKinds are the lists that can be downloaded.
-var exportKinds = map[string]data.Kind{
-	"powers": data.KindPower, "responsibilities": data.KindResponsibility, "services": data.KindService,
+var exportKinds = map[string]lists.Kind{
+	"powers": lists.KindPower, "responsibilities": lists.KindResponsibility, "services": lists.KindService,
 }
 
 // export serves GET /api/v1/export/{powers|responsibilities|services}.{csv|json}.
@@ -59,10 +60,10 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if c.Query("dry_run") == "1" {
 		return c.JSON(out)
 	}
-	meta := data.ChangeMeta{BasisDoc: c.Query("basis_doc"), ChangeNote: c.Query("change_note"),
+	meta := lists.ChangeMeta{BasisDoc: c.Query("basis_doc"), ChangeNote: c.Query("change_note"),
 		Major: c.Query("major") == "1", EffectiveFrom: c.Query("effective_from")}
 	if meta.BasisDoc == "" || meta.ChangeNote == "" {
-		return &data.ValidationError{Fields: map[string]string{"basis_doc": "an import needs its basis document and a note (change_note)"}}
+		return &store.ValidationError{Fields: map[string]string{"basis_doc": "an import needs its basis document and a note (change_note)"}}
 	}
 	res, err := listimport.Apply(ctx, s.cfg.Catalog, plan, meta, actorOf(c))
 	if res != nil {

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -21,16 +21,16 @@ import (
 // newTestServer serves a real SQLite-backed ledger with n entries.
 func newTestServer(t *testing.T, n int) (*Server, *ledger.Log) {
 	t.Helper()
-	db, err := data.OpenSQLite(context.Background(), t.TempDir())
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := storetest.NewLog(t, store)
+	l := storetest.NewLog(t, ls)
 	for i := 0; i < n; i++ {
 		if _, err := l.Append(context.Background(), storetest.Event(i)); err != nil {
 			t.Fatal(err)

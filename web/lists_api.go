@@ -6,29 +6,30 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/gofiber/fiber/v2"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 
-	"qingdan/data"
+	"github.com/gofiber/fiber/v2"
 )
 
 // listQuery reads the common list parameters.
-func listQuery(c *fiber.Ctx, kind data.Kind) (data.ListQuery, error) {
+func listQuery(c *fiber.Ctx, kind lists.Kind) (lists.ListQuery, error) {
 	page, err := queryInt(c, "page", 1, 1, 1<<31)
 	if err != nil {
-		return data.ListQuery{}, err
+		return lists.ListQuery{}, err
 	}
-	perPage, err := queryInt(c, "per_page", 20, 1, data.MaxPerPage)
+	perPage, err := queryInt(c, "per_page", 20, 1, lists.MaxPerPage)
 	if err != nil {
-		return data.ListQuery{}, err
+		return lists.ListQuery{}, err
 	}
 	hot := c.Query("hot")
 	if hot != "" && hot != "0" && hot != "1" && hot != "true" && hot != "false" {
-		return data.ListQuery{}, badRequestf("query parameter \"hot\" must be 1 or 0, got %q", hot)
+		return lists.ListQuery{}, badRequestf("query parameter \"hot\" must be 1 or 0, got %q", hot)
 	}
-	q := data.ListQuery{Kind: kind, Dept: c.Query("dept"), Category: c.Query("category"),
+	q := lists.ListQuery{Kind: kind, Dept: c.Query("dept"), Category: c.Query("category"),
 		Status: c.Query("status"), Audience: c.Query("audience"), Theme: c.Query("theme"),
 		Hot: hot == "1" || hot == "true", Q: strings.TrimSpace(c.Query("q")), Page: int(page), PerPage: int(perPage)}
-	if q.Status != "" && q.Status != data.StatusInForce && q.Status != data.StatusRepealed {
+	if q.Status != "" && q.Status != lists.StatusInForce && q.Status != lists.StatusRepealed {
 		return q, badRequestf("status must be in_force or repealed, got %q", q.Status)
 	}
 	if len([]rune(q.Q)) > 100 {
@@ -38,7 +39,7 @@ func listQuery(c *fiber.Ctx, kind data.Kind) (data.ListQuery, error) {
 }
 
 // listHandler serves GET /api/v1/<list>.
-func (s *Server) listHandler(kind data.Kind) fiber.Handler {
+func (s *Server) listHandler(kind lists.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		q, err := listQuery(c, kind)
 		if err != nil {
@@ -53,7 +54,7 @@ func (s *Server) listHandler(kind data.Kind) fiber.Handler {
 }
 
 // itemHandler serves GET /api/v1/<list>/:code.
-func (s *Server) itemHandler(kind data.Kind) fiber.Handler {
+func (s *Server) itemHandler(kind lists.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		item, err := s.cfg.Catalog.Get(c.UserContext(), kind, c.Params("code"))
 		if err != nil {
@@ -71,22 +72,22 @@ func (s *Server) itemHandler(kind data.Kind) fiber.Handler {
 // responsibilities (stage duties), services and version history.
 func (s *Server) powerDetail(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	item, err := s.cfg.Catalog.Get(ctx, data.KindPower, c.Params("code"))
+	item, err := s.cfg.Catalog.Get(ctx, lists.KindPower, c.Params("code"))
 	if err != nil {
 		return err
 	}
 	out := map[string]any{}
 	raw, _ := json.Marshal(item)
 	json.Unmarshal(raw, &out)
-	resp, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindResponsibility, PowerOf: item.Code, PerPage: data.MaxPerPage})
+	resp, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindResponsibility, PowerOf: item.Code, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return err
 	}
-	services, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, PowerOf: item.Code, PerPage: data.MaxPerPage})
+	services, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindService, PowerOf: item.Code, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return err
 	}
-	history, err := s.cfg.Catalog.History(ctx, data.KindPower, item.Code)
+	history, err := s.cfg.Catalog.History(ctx, lists.KindPower, item.Code)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func jsonBody(c *fiber.Ctx) (map[string]json.RawMessage, error) {
 	for k := range body {
 		if other, dup := seen[strings.ToLower(k)]; dup {
 			a, b := min(k, other), max(k, other)
-			return nil, &data.ValidationError{Fields: map[string]string{b: fmt.Sprintf("given twice, as %q and %q", a, b)}}
+			return nil, &store.ValidationError{Fields: map[string]string{b: fmt.Sprintf("given twice, as %q and %q", a, b)}}
 		}
 		seen[strings.ToLower(k)] = k
 	}
@@ -129,13 +130,13 @@ var metaKeys = []string{"basis_doc", "change_note", "major", "effective_from"}
 // splitBody separates a flat write body into the item's fields and the
 // change's metadata (依据文号, note, major, effective date). effective_from
 // stays among the fields too, for items that carry it.
-func splitBody(c *fiber.Ctx) (map[string]json.RawMessage, data.ChangeMeta, error) {
+func splitBody(c *fiber.Ctx) (map[string]json.RawMessage, lists.ChangeMeta, error) {
 	read, err := jsonBody(c)
 	if err != nil {
-		return nil, data.ChangeMeta{}, err
+		return nil, lists.ChangeMeta{}, err
 	}
 	body := maps.Clone(read)
-	var meta data.ChangeMeta
+	var meta lists.ChangeMeta
 	metaJSON, _ := json.Marshal(pick(body, metaKeys))
 	if err := json.Unmarshal(metaJSON, &meta); err != nil {
 		return nil, meta, badRequestf("basis_doc, change_note and effective_from are strings, major is true or false")
@@ -157,13 +158,13 @@ func pick(m map[string]json.RawMessage, keys []string) map[string]json.RawMessag
 }
 
 // publishHandler serves POST /api/v1/<list>.
-func (s *Server) publishHandler(kind data.Kind) fiber.Handler {
+func (s *Server) publishHandler(kind lists.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		fields, meta, err := splitBody(c)
 		if err != nil {
 			return err
 		}
-		if kind == data.KindService || kind == data.KindResponsibility || kind == data.KindDepartment {
+		if kind == lists.KindService || kind == lists.KindResponsibility || kind == lists.KindDepartment {
 			delete(fields, "effective_from")
 		}
 		item, _ := json.Marshal(fields)
@@ -177,13 +178,13 @@ func (s *Server) publishHandler(kind data.Kind) fiber.Handler {
 
 // amendHandler serves PUT /api/v1/<list>/:code with only the fields to
 // change.
-func (s *Server) amendHandler(kind data.Kind) fiber.Handler {
+func (s *Server) amendHandler(kind lists.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		fields, meta, err := splitBody(c)
 		if err != nil {
 			return err
 		}
-		if kind != data.KindPower {
+		if kind != lists.KindPower {
 			delete(fields, "effective_from")
 		}
 		w, err := s.cfg.Catalog.Amend(c.UserContext(), actorOf(c), kind, c.Params("code"), fields, meta)
@@ -195,7 +196,7 @@ func (s *Server) amendHandler(kind data.Kind) fiber.Handler {
 }
 
 // repealHandler serves POST /api/v1/<list>/:code/repeal.
-func (s *Server) repealHandler(kind data.Kind) fiber.Handler {
+func (s *Server) repealHandler(kind lists.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		_, meta, err := splitBody(c)
 		if err != nil {

@@ -11,9 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/calendar"
 	"qingdan/data/demo"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
+	"qingdan/data/personal"
 	"qingdan/data/pgtest"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
@@ -38,9 +43,9 @@ func newDemoServerWith(t *testing.T, set func(*Config)) (*Server, *ledger.Log) {
 func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Server, *ledger.Log) {
 	t.Helper()
 	db := newTestDatabase(t).open(t)
-	store, _ := data.NewLedgerStore(db, data.MainLog)
-	l := storetest.NewLogAt(t, store, now)
-	cat := data.NewCatalog(db, l)
+	ls, _ := store.NewLedgerStore(db, store.MainLog)
+	l := storetest.NewLogAt(t, ls, now)
+	cat := lists.NewCatalog(db, l)
 	if err := demo.Seed(context.Background(), cat); err != nil {
 		t.Fatal(err)
 	}
@@ -48,17 +53,17 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := &Identity{Directory: data.NewDirectory(db, l), Enforcer: enf}
+	id := &Identity{Directory: identity.NewDirectory(db, l), Enforcer: enf}
 	if _, err := id.SeedDemo(context.Background(), []string{"scjg", "gaj", "bianban"}); err != nil {
 		t.Fatal(err)
 	}
-	secStore, _ := data.NewLedgerStore(db, data.SecurityLog)
+	secStore, _ := store.NewLedgerStore(db, store.SecurityLog)
 	sec := storetest.NewLog(t, secStore)
-	cals, err := data.NewCalendars(context.Background(), db, l)
+	cals, err := calendar.NewCalendars(context.Background(), db, l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	approvals := data.NewApprovals(db, l, cals.Current)
+	approvals := applications.NewApprovals(db, l, cals.Current)
 	approvals.UsePII(testPII(t, db))
 	if now != nil {
 		approvals.SetClock(now)
@@ -70,12 +75,12 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 
 // testPIIKey is the tests' personal-data master key, one for every
 // server of a test so that replicas over one database share it.
-var testPIIKey, _ = data.NewPIIMasterKey()
+var testPIIKey, _ = personal.NewPIIMasterKey()
 
 // testPII opens the personal-data keys of db under testPIIKey.
-func testPII(t testing.TB, db *data.DB) *data.PII {
+func testPII(t testing.TB, db *store.DB) *personal.PII {
 	t.Helper()
-	p, err := data.OpenPII(context.Background(), db, []data.PIIMasterKey{testPIIKey}, nil)
+	p, err := personal.OpenPII(context.Background(), db, []personal.PIIMasterKey{testPIIKey}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

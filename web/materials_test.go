@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/applications"
 )
 
 // upload posts file to /api/v1/materials and returns the status and the
@@ -44,7 +44,7 @@ func TestUploadQuotas(t *testing.T) {
 	now.Store(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC).Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	s, _ := newDemoServerAt(t, nil, func(c *Config) {
-		c.Materials = data.MaterialQuota{PerAddressFiles: 3, PerAddressBytes: 1 << 20, UnattachedBytes: 2 << 20}
+		c.Materials = applications.MaterialQuota{PerAddressFiles: 3, PerAddressBytes: 1 << 20, UnattachedBytes: 2 << 20}
 		c.Approvals.SetClock(clock)
 	})
 	for _, bad := range [][]byte{[]byte("MZ\x90\x00 an executable"), []byte("<html><script>")} {
@@ -84,7 +84,7 @@ func TestUploadMustBeNamedInTime(t *testing.T) {
 	now.Store(time.Now().Unix())
 	clock := func() time.Time { return time.Unix(now.Load(), 0) }
 	s, _ := newDemoServerAt(t, nil, func(c *Config) {
-		c.Materials = data.MaterialQuota{TTL: 2 * time.Hour}
+		c.Materials = applications.MaterialQuota{TTL: 2 * time.Hour}
 		c.Approvals.SetClock(clock)
 	})
 	_, kept := upload(t, s, pdf(1))

@@ -14,7 +14,7 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -23,12 +23,12 @@ import (
 // server's metrics.
 func newMeasuredServer(t *testing.T) (*Server, *ledger.Log, *Metrics) {
 	t.Helper()
-	db, err := data.OpenSQLite(context.Background(), t.TempDir())
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func newMeasuredServer(t *testing.T) (*Server, *ledger.Log, *Metrics) {
 		t.Fatal(err)
 	}
 	m := NewMetrics()
-	l, err := ledger.Open(store, ledger.Config{Origin: storetest.Origin, Key: key, Observer: m.Ledger(LogLedger)})
+	l, err := ledger.Open(ls, ledger.Config{Origin: storetest.Origin, Key: key, Observer: m.Ledger(LogLedger)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
+	"qingdan/data/applications"
 	"qingdan/policy"
 )
 
@@ -26,8 +26,8 @@ func TestExtendFormCapIsTheRule(t *testing.T) {
 		t.Fatalf("application page: %d, want the extension form", status)
 	}
 	got, _, _ := strings.Cut(body[at+len(input):], `"`)
-	if want := strconv.Itoa(data.MaxExtensionDays); got != want {
-		t.Errorf("extension form max = %s, want %s (data.MaxExtensionDays)", got, want)
+	if want := strconv.Itoa(applications.MaxExtensionDays); got != want {
+		t.Errorf("extension form max = %s, want %s (applications.MaxExtensionDays)", got, want)
 	}
 }
 
@@ -35,7 +35,7 @@ func TestExtendFormCapIsTheRule(t *testing.T) {
 // and every permission on applications (besides reading) is an action of
 // the state machine: the names of data and policy meet only here.
 func TestApplicationActsMatchBothTables(t *testing.T) {
-	officials := slices.DeleteFunc(data.Actions(), func(a string) bool { return a == data.ActionWithdraw })
+	officials := slices.DeleteFunc(applications.Actions(), func(a string) bool { return a == applications.ActionWithdraw })
 	for _, a := range officials {
 		if _, ok := actionFields[a]; !ok {
 			t.Errorf("action %q has no form fields", a)
@@ -72,23 +72,23 @@ func TestApplicationActsMatchBothTables(t *testing.T) {
 // The page offers what the state machine allows, in its order, and
 // nothing else.
 func TestActionsForFollowsTheStateMachine(t *testing.T) {
-	states := []string{data.StateSubmitted, data.StateAccepted, data.StateRefused, data.StateReviewed,
-		data.StateDecided, data.StateDelivered, data.StateWithdrawn}
+	states := []string{applications.StateSubmitted, applications.StateAccepted, applications.StateRefused, applications.StateReviewed,
+		applications.StateDecided, applications.StateDelivered, applications.StateWithdrawn}
 	want := map[string]string{
-		data.StateSubmitted: "accept refuse", data.StateAccepted: "review pause extend",
-		data.StateReviewed: "decide pause extend", data.StateDecided: "deliver",
-		data.StateAccepted + " paused": "resume", data.StateReviewed + " paused": "resume",
+		applications.StateSubmitted: "accept refuse", applications.StateAccepted: "review pause extend",
+		applications.StateReviewed: "decide pause extend", applications.StateDecided: "deliver",
+		applications.StateAccepted + " paused": "resume", applications.StateReviewed + " paused": "resume",
 	}
 	for _, state := range states {
 		for _, paused := range []bool{false, true} {
 			key := state
-			app := &data.Application{State: state}
+			app := &applications.Application{State: state}
 			if paused {
 				key += " paused"
 				app.PausedSince = "2026-11-09"
 			}
 			var got []string
-			for _, a := range actionsFor(&data.View{Application: app}) {
+			for _, a := range actionsFor(&applications.View{Application: app}) {
 				got = append(got, a.Name)
 			}
 			if g := strings.Join(got, " "); g != want[key] {

@@ -18,7 +18,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 
-	"qingdan/data"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/data/workday"
 )
 
@@ -85,7 +86,7 @@ func dict(kv ...any) map[string]any {
 
 // categoryName is a power category's name in the page's language.
 func categoryName(code, lang string) string {
-	n, ok := data.CategoryNames[code]
+	n, ok := lists.CategoryNames[code]
 	if !ok {
 		return code
 	}
@@ -183,12 +184,12 @@ func (s *Server) deptNames(c *fiber.Ctx, l string) map[string]string {
 }
 
 // departments lists every department (there are a few dozen at most).
-func (s *Server) departments(c *fiber.Ctx) []data.Department {
-	pg, err := s.cfg.Catalog.List(c.UserContext(), data.ListQuery{Kind: data.KindDepartment, PerPage: data.MaxPerPage})
+func (s *Server) departments(c *fiber.Ctx) []lists.Department {
+	pg, err := s.cfg.Catalog.List(c.UserContext(), lists.ListQuery{Kind: lists.KindDepartment, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return nil
 	}
-	return decodeItems[data.Department](pg.Items)
+	return decodeItems[lists.Department](pg.Items)
 }
 
 // staticFile serves the embedded assets.
@@ -282,7 +283,7 @@ func rawText(v json.RawMessage) string {
 
 // formError is a form's problem shown on the form itself.
 func formErrors(err error) map[string]string {
-	var ve *data.ValidationError
+	var ve *store.ValidationError
 	if errors.As(err, &ve) {
 		return ve.Fields
 	}

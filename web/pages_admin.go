@@ -5,14 +5,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/identity"
 	"qingdan/policy"
 )
 
 // adminUser is one account with its grants.
 type adminUser struct {
-	data.User
-	Grants []data.Grant
+	identity.User
+	Grants []identity.Grant
 	// Manageable: the viewer may disable or enable this account
 	// (policy.CheckAccountAct).
 	Manageable bool
@@ -49,7 +49,7 @@ func (s *Server) renderAdmin(c *fiber.Ctx, problem string, status int) error {
 
 // adminResult shows the receipt of an administrative act, or the page
 // again with the refusal.
-func (s *Server) adminResult(c *fiber.Ctx, what string, receipt *data.Receipt, err error) error {
+func (s *Server) adminResult(c *fiber.Ctx, what string, receipt *identity.Receipt, err error) error {
 	if err != nil {
 		status, show := statusOf(err)
 		key := refusalKey(err)
@@ -63,7 +63,7 @@ func (s *Server) adminResult(c *fiber.Ctx, what string, receipt *data.Receipt, e
 
 // adminCreateUser serves POST /admin/users (sysadmin).
 func (s *Server) adminCreateUser(c *fiber.Ctx) error {
-	u := data.User{Username: strings.TrimSpace(postedField(c, "username")), DisplayName: strings.TrimSpace(postedField(c, "display_name")),
+	u := identity.User{Username: strings.TrimSpace(postedField(c, "username")), DisplayName: strings.TrimSpace(postedField(c, "display_name")),
 		Dept: postedField(c, "dept")}
 	password := postedField(c, "password")
 	if err := policy.CheckPasswordPolicy(u.Username, password); err != nil {

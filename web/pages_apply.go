@@ -7,8 +7,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
 	"qingdan/data/applicant"
+	"qingdan/data/applications"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 )
 
 // applyForm is what the application form shows again after a refusal:
@@ -27,15 +29,15 @@ func (s *Server) applyPage(c *fiber.Ctx) error {
 }
 
 // applicableService is the service named by :service, if it takes online
-// applications (data.TakesApplications, the rule Submit applies too).
-func (s *Server) applicableService(c *fiber.Ctx) (*data.ServiceItem, error) {
-	it, err := s.cfg.Catalog.Get(c.UserContext(), data.KindService, c.Params("service"))
+// applications (lists.TakesApplications, the rule Submit applies too).
+func (s *Server) applicableService(c *fiber.Ctx) (*lists.ServiceItem, error) {
+	it, err := s.cfg.Catalog.Get(c.UserContext(), lists.KindService, c.Params("service"))
 	if err != nil {
 		return nil, err
 	}
-	var sv data.ServiceItem
+	var sv lists.ServiceItem
 	json.Unmarshal(it.Raw, &sv)
-	if data.TakesApplications(it.Code, it.Status, sv.PowerCode) != nil {
+	if lists.TakesApplications(it.Code, it.Status, sv.PowerCode) != nil {
 		return nil, fiber.NewError(fiber.StatusNotFound, "this service takes no online applications")
 	}
 	return &sv, nil
@@ -52,11 +54,11 @@ func (s *Server) applySubmit(c *fiber.Ctx) error {
 	}
 	form := applyForm{Type: c.FormValue("type"), Name: c.FormValue("name"), IDType: c.FormValue("id_type"),
 		Address: c.FormValue("address"), Summary: c.FormValue("summary")}
-	req := data.SubmitRequest{ServiceCode: sv.Code, Summary: strings.TrimSpace(form.Summary), Applicant: applicant.Applicant{
+	req := applications.SubmitRequest{ServiceCode: sv.Code, Summary: strings.TrimSpace(form.Summary), Applicant: applicant.Applicant{
 		Type: form.Type, Name: form.Name, IDType: form.IDType, IDNumber: c.FormValue("id_number"),
 		Phone: c.FormValue("phone"), Address: form.Address}}
 	sub, err := s.cfg.Approvals.Submit(c.UserContext(), req)
-	var ve *data.ValidationError
+	var ve *store.ValidationError
 	if errors.As(err, &ve) {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return s.render(c, "apply", "apply_title", fiber.Map{"S": sv, "Form": form, "Errors": ve.Fields})
@@ -85,7 +87,7 @@ func (s *Server) progressSubmit(c *fiber.Ctx) error {
 	number, code := strings.TrimSpace(c.FormValue("number")), strings.TrimSpace(c.FormValue("query_code"))
 	v, err := s.cfg.Approvals.Progress(c.UserContext(), number, code)
 	if err != nil {
-		if !errors.Is(err, data.ErrNotFound) && !errors.Is(err, data.ErrInvalid) {
+		if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrInvalid) {
 			return err
 		}
 		c.Status(fiber.StatusNotFound)

@@ -14,29 +14,30 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/policy"
 )
 
 // editList is one list the editor pages handle.
 type editList struct {
-	seg  string    // the path segment: /edit/<seg>/…
-	kind data.Kind // the list
-	obj  string    // its Casbin object
-	key  string    // the field that is its code
+	seg  string     // the path segment: /edit/<seg>/…
+	kind lists.Kind // the list
+	obj  string     // its Casbin object
+	key  string     // the field that is its code
 }
 
 // editLists are the lists the editor pages handle, by path segment.
 var editLists = map[string]editList{
-	"powers":           {"powers", data.KindPower, policy.ObjPower, "code"},
-	"services":         {"services", data.KindService, policy.ObjService, "code"},
-	"responsibilities": {"responsibilities", data.KindResponsibility, policy.ObjResponsibility, "power_code"},
+	"powers":           {"powers", lists.KindPower, policy.ObjPower, "code"},
+	"services":         {"services", lists.KindService, policy.ObjService, "code"},
+	"responsibilities": {"responsibilities", lists.KindResponsibility, policy.ObjResponsibility, "power_code"},
 }
 
 // publicPath is where the public see an item (a responsibility is shown
 // on its power's page).
 func (l editList) publicPath(code string) string {
-	if l.kind == data.KindResponsibility {
+	if l.kind == lists.KindResponsibility {
 		return "/powers/" + code
 	}
 	return "/" + l.seg + "/" + code
@@ -109,13 +110,13 @@ func (s *Server) editPage(c *fiber.Ctx) error {
 
 // itemNames are the names of listed items by code; a responsibility is
 // named by its power (read for the whole page at once).
-func (s *Server) itemNames(ctx context.Context, kind data.Kind, items []*data.Item) (map[string]string, error) {
+func (s *Server) itemNames(ctx context.Context, kind lists.Kind, items []*lists.Item) (map[string]string, error) {
 	codes := make([]string, len(items))
 	for i, it := range items {
 		codes[i] = it.Code
 	}
-	if kind == data.KindResponsibility {
-		return s.cfg.Catalog.Names(ctx, data.KindPower, codes)
+	if kind == lists.KindResponsibility {
+		return s.cfg.Catalog.Names(ctx, lists.KindPower, codes)
 	}
 	names := map[string]string{}
 	for _, it := range items {
@@ -151,8 +152,8 @@ func (f editForm) missing(msgs map[string]string) map[string]string {
 	return errs
 }
 
-func (f editForm) meta() data.ChangeMeta {
-	return data.ChangeMeta{BasisDoc: f.BasisDoc, ChangeNote: f.ChangeNote, Major: f.Major}
+func (f editForm) meta() lists.ChangeMeta {
+	return lists.ChangeMeta{BasisDoc: f.BasisDoc, ChangeNote: f.ChangeNote, Major: f.Major}
 }
 
 // notItemFields are the posted names that belong to the page, not the
@@ -214,8 +215,8 @@ func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
 	if dept == "" && len(f.Depts) == 1 {
 		dept = f.Depts[0].Code
 	}
-	if l.kind != data.KindPower && dept != "" {
-		pg, err := s.cfg.Catalog.List(c.UserContext(), data.ListQuery{Kind: data.KindPower, Dept: dept, Status: data.StatusInForce, PerPage: data.MaxPerPage})
+	if l.kind != lists.KindPower && dept != "" {
+		pg, err := s.cfg.Catalog.List(c.UserContext(), lists.ListQuery{Kind: lists.KindPower, Dept: dept, Status: lists.StatusInForce, PerPage: lists.MaxPerPage})
 		if err == nil {
 			for _, it := range pg.Items {
 				f.Powers = append(f.Powers, it.Code)
@@ -227,7 +228,7 @@ func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
 // itemPage is what the new-item and amend templates show.
 type itemPage struct {
 	Kind    string
-	Item    *data.Item // nil for a new item
+	Item    *lists.Item // nil for a new item
 	F       *itemForm
 	Form    editForm
 	Errors  map[string]string
@@ -240,7 +241,7 @@ type itemPage struct {
 }
 
 // showItemForm renders the form of a new item (it nil) or of a listed one.
-func (s *Server) showItemForm(c *fiber.Ctx, status int, it *data.Item, f *itemForm, meta editForm, problem string) error {
+func (s *Server) showItemForm(c *fiber.Ctx, status int, it *lists.Item, f *itemForm, meta editForm, problem string) error {
 	return s.showItemPage(c, status, itemPage{Item: it, F: f, Form: meta, Problem: problem})
 }
 
@@ -259,8 +260,8 @@ func (s *Server) showItemPage(c *fiber.Ctx, status int, p itemPage) error {
 	if v, err := strconv.Atoi(p.F.V.Get("base_version")); err == nil {
 		p.Version = v
 	}
-	if it.Kind == data.KindPower {
-		if _, err := s.cfg.Catalog.Get(c.UserContext(), data.KindResponsibility, it.Code); err == nil {
+	if it.Kind == lists.KindPower {
+		if _, err := s.cfg.Catalog.Get(c.UserContext(), lists.KindResponsibility, it.Code); err == nil {
 			p.Resp = it.Code
 		}
 	}
@@ -270,9 +271,9 @@ func (s *Server) showItemPage(c *fiber.Ctx, status int, p itemPage) error {
 // newItemDefaults are the values a new item's form starts with.
 func newItemDefaults(l editList, c *fiber.Ctx) url.Values {
 	switch l.kind {
-	case data.KindPower:
+	case lists.KindPower:
 		return url.Values{"category": {"XK"}, "nature": {"法定"}, "levels": {"县"}, "case_kind": {"promised"}}
-	case data.KindService:
+	case lists.KindService:
 		return url.Values{"audience": {"individual"}, "category": {"XK"}, "online_depth": {"3"}}
 	}
 	return url.Values{"power_code": {strings.TrimSpace(c.Query("power_code"))}}
@@ -284,7 +285,7 @@ func (s *Server) editNewPage(seg string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		v := newItemDefaults(l, c)
 		if code := v.Get("power_code"); code != "" {
-			if p, err := s.cfg.Catalog.Get(c.UserContext(), data.KindPower, code); err == nil {
+			if p, err := s.cfg.Catalog.Get(c.UserContext(), lists.KindPower, code); err == nil {
 				v.Set("dept", p.Dept)
 			}
 		}
@@ -311,7 +312,7 @@ func (s *Server) editItemPage(seg string) fiber.Handler {
 }
 
 // amendForm is the form of a listed item as it stands.
-func (s *Server) amendForm(c *fiber.Ctx, l editList, it *data.Item) (*itemForm, error) {
+func (s *Server) amendForm(c *fiber.Ctx, l editList, it *lists.Item) (*itemForm, error) {
 	v, err := itemToForm(l.kind, it.Raw)
 	if err != nil {
 		return nil, err
@@ -386,7 +387,7 @@ func (s *Server) editNewSubmit(seg string) fiber.Handler {
 		}
 		raw, _ := json.Marshal(item)
 		m := meta.meta()
-		if p, ok := item.(*data.PowerItem); ok {
+		if p, ok := item.(*lists.PowerItem); ok {
 			m.EffectiveFrom = p.EffectiveFrom
 		}
 		w, err := s.cfg.Catalog.Publish(c.UserContext(), actorOf(c), l.kind, raw, m)
@@ -447,7 +448,7 @@ type hiddenField struct{ Name, Value string }
 
 // preview shows the difference and the form that saves it, carrying every
 // value of the item form so the save step reads the same form again.
-func (s *Server) preview(c *fiber.Ctx, f *itemForm, diff []data.FieldChange, meta editForm, action, op, code string) error {
+func (s *Server) preview(c *fiber.Ctx, f *itemForm, diff []lists.FieldChange, meta editForm, action, op, code string) error {
 	rows := make([]diffRow, len(diff))
 	for i, d := range diff {
 		rows[i] = diffRow{d.Field, fieldLabel(f.Seg, d.Field, f.L), d.Before, d.After}
@@ -469,13 +470,13 @@ func hiddenFields(v url.Values) []hiddenField {
 // editResult shows the receipt of a saved change, or the form again with
 // what the catalog refused: field errors beside their fields, anything
 // else above the form.
-func (s *Server) editResult(c *fiber.Ctx, l editList, it *data.Item, f *itemForm, meta editForm, w *data.Written, err error) error {
+func (s *Server) editResult(c *fiber.Ctx, l editList, it *lists.Item, f *itemForm, meta editForm, w *lists.Written, err error) error {
 	if err != nil {
 		status, show := statusOf(err)
 		if !show {
 			return err
 		}
-		var ve *data.ValidationError
+		var ve *store.ValidationError
 		if errors.As(err, &ve) {
 			mergeErrors(f.Errors, ve.Fields)
 			return s.showItemForm(c, status, it, f, meta, "")
@@ -521,7 +522,7 @@ func (s *Server) editRepeal(seg string) fiber.Handler {
 
 // showRepealRefused shows the item's page again with why the repeal was
 // refused beside the repeal form.
-func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *data.Item, meta editForm, status int, errs map[string]string, problem string) error {
+func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *lists.Item, meta editForm, status int, errs map[string]string, problem string) error {
 	f, err := s.amendForm(c, l, it)
 	if err != nil {
 		return err
@@ -530,7 +531,7 @@ func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *data.Item, meta
 }
 
 // fieldDiff lists the top-level fields that differ between two items.
-func fieldDiff(before, after map[string]json.RawMessage) []data.FieldChange {
+func fieldDiff(before, after map[string]json.RawMessage) []lists.FieldChange {
 	keys := map[string]bool{}
 	for k := range before {
 		keys[k] = true
@@ -538,10 +539,10 @@ func fieldDiff(before, after map[string]json.RawMessage) []data.FieldChange {
 	for k := range after {
 		keys[k] = true
 	}
-	var out []data.FieldChange
+	var out []lists.FieldChange
 	for k := range keys {
 		if !bytes.Equal(compactJSON(before[k]), compactJSON(after[k])) {
-			out = append(out, data.FieldChange{Field: k, Before: before[k], After: after[k]})
+			out = append(out, lists.FieldChange{Field: k, Before: before[k], After: after[k]})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/net/html"
+	"qingdan/data/lists"
 
-	"qingdan/data"
+	"golang.org/x/net/html"
 )
 
 // formValues is what a browser submits from the form with the given id
@@ -307,7 +307,7 @@ func TestEditPublishAmendRepeal(t *testing.T) {
 			if status, _, body := postForm(t, s, path, editor, confirm); status != 200 || !strings.Contains(body, "receipt-entry") {
 				t.Fatalf("repeal: %d, want the receipt", status)
 			}
-			if got := apiItem(t, s, seg, code); got["status"] != data.StatusRepealed {
+			if got := apiItem(t, s, seg, code); got["status"] != lists.StatusRepealed {
 				t.Errorf("after the repeal: status %v, want repealed", got["status"])
 			}
 		})
@@ -325,15 +325,15 @@ func mustJSON(v any) string {
 func TestEditFormsShowItemsExactly(t *testing.T) {
 	s, _ := newDemoServer(t)
 	editor := login(t, s, "editor.scjg")
-	for _, l := range []data.Kind{data.KindPower, data.KindResponsibility, data.KindService} {
-		pg, err := s.cfg.Catalog.List(t.Context(), data.ListQuery{Kind: l, Dept: "scjg", Status: data.StatusInForce, PerPage: data.MaxPerPage})
+	for _, l := range []lists.Kind{lists.KindPower, lists.KindResponsibility, lists.KindService} {
+		pg, err := s.cfg.Catalog.List(t.Context(), lists.ListQuery{Kind: l, Dept: "scjg", Status: lists.StatusInForce, PerPage: lists.MaxPerPage})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(pg.Items) < 5 {
 			t.Fatalf("%s: %d items of scjg, want several", l, len(pg.Items))
 		}
-		seg := map[data.Kind]string{data.KindPower: "powers", data.KindResponsibility: "responsibilities", data.KindService: "services"}[l]
+		seg := map[lists.Kind]string{lists.KindPower: "powers", lists.KindResponsibility: "responsibilities", lists.KindService: "services"}[l]
 		for _, it := range pg.Items {
 			path := "/edit/" + seg + "/" + it.Code
 			v := openForm(t, s, editor, path, "amend-form")
@@ -557,7 +557,7 @@ func TestEditFormChoices(t *testing.T) {
 	}
 	var offered []string
 	for _, c := range choiceSets["stage"] {
-		r := data.Responsibility{PowerCode: "XK-X-1", Dept: "x", Stages: []data.Stage{{Stage: c.Value, Content: "职责"}}}
+		r := lists.Responsibility{PowerCode: "XK-X-1", Dept: "x", Stages: []lists.Stage{{Stage: c.Value, Content: "职责"}}}
 		if err := r.Validate(); (err == nil) != (c.Value != "") {
 			t.Errorf("stage %q: Validate() = %v", c.Value, err)
 		}
@@ -573,13 +573,13 @@ func TestEditFormChoices(t *testing.T) {
 	}
 	form := &itemForm{Lang: "zh", L: messages("zh")}
 	for _, o := range form.options("power_category", "c", nil) {
-		p := data.PowerItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, PenaltyScope: "p"}
+		p := lists.PowerItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, PenaltyScope: "p"}
 		if err := p.Validate(); err != nil {
 			t.Errorf("power category %s: %v", o.Value, err)
 		}
 	}
 	for _, o := range form.options("service_category", "c", nil) {
-		sv := data.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, Audience: "individual"}
+		sv := lists.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, Audience: "individual"}
 		if o.Value != "GG" {
 			sv.PowerCode = "XK-X-1"
 		}
@@ -588,14 +588,14 @@ func TestEditFormChoices(t *testing.T) {
 		}
 	}
 	for _, a := range choiceSets["service_audience"] {
-		sv := data.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: a.Value}
+		sv := lists.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: a.Value}
 		if err := sv.Validate(); err != nil {
 			t.Errorf("service audience %s: %v", a.Value, err)
 		}
 	}
 	for _, d := range choiceSets["online_depth"] {
 		n, _ := strconv.Atoi(d.Value)
-		sv := data.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: "individual", OnlineDepth: n}
+		sv := lists.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: "individual", OnlineDepth: n}
 		if err := sv.Validate(); err != nil {
 			t.Errorf("online depth %s: %v", d.Value, err)
 		}

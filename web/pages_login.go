@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
+	"qingdan/data/identity"
 
-	"qingdan/data"
+	"github.com/gofiber/fiber/v2"
 )
 
 // sessionUser reads the page visitor's session: the user, the session's
@@ -44,7 +44,7 @@ func (s *Server) rolesOf(c *fiber.Ctx, user string) map[string]bool {
 }
 
 // grantsOf is the user's role grants (role in department).
-func (s *Server) grantsOf(c *fiber.Ctx, user string) []data.Grant {
+func (s *Server) grantsOf(c *fiber.Ctx, user string) []identity.Grant {
 	grants, _ := s.cfg.Identity.Directory.GrantsOf(c.UserContext(), nil, user)
 	return grants
 }

@@ -9,12 +9,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 	"qingdan/ledger"
 )
 
 // decodeItems turns listed items into their typed form.
-func decodeItems[T any](items []*data.Item) []T {
+func decodeItems[T any](items []*lists.Item) []T {
 	out := make([]T, 0, len(items))
 	for _, it := range items {
 		var v T
@@ -33,7 +33,7 @@ type listed[T any] struct {
 	Index   int64
 }
 
-func listedItems[T any](items []*data.Item) []listed[T] {
+func listedItems[T any](items []*lists.Item) []listed[T] {
 	out := make([]listed[T], 0, len(items))
 	for _, it := range items {
 		var v T
@@ -51,7 +51,7 @@ type pager struct {
 	Prev, Next  string
 }
 
-func newPager(c *fiber.Ctx, pg *data.Page) pager {
+func newPager(c *fiber.Ctx, pg *lists.Page) pager {
 	pages := int((pg.Total + int64(pg.PerPage) - 1) / int64(pg.PerPage))
 	p := pager{Page: pg.Page, Pages: max(pages, 1), Total: pg.Total}
 	link := func(n int) string {
@@ -75,7 +75,7 @@ func newPager(c *fiber.Ctx, pg *data.Page) pager {
 }
 
 // pageList reads one page of a list from the query string (20 a page).
-func (s *Server) pageList(c *fiber.Ctx, kind data.Kind) (*data.Page, data.ListQuery, error) {
+func (s *Server) pageList(c *fiber.Ctx, kind lists.Kind) (*lists.Page, lists.ListQuery, error) {
 	q, err := listQuery(c, kind)
 	if err != nil {
 		return nil, q, err
@@ -98,7 +98,7 @@ type homeFigures struct {
 	Departments                        int
 	ByCategory, ByDept                 []countBy
 	MaxCat, MaxDept                    int64
-	Hot                                []data.ServiceItem
+	Hot                                []lists.ServiceItem
 	Recent                             []change
 }
 
@@ -136,7 +136,7 @@ func (s *Server) homeFigures(c *fiber.Ctx) (*homeFigures, error) {
 
 func (s *Server) computeHomeFigures(c *fiber.Ctx, version int64) *homeFigures {
 	ctx := c.UserContext()
-	total := func(q data.ListQuery) int64 {
+	total := func(q lists.ListQuery) int64 {
 		q.PerPage = 1
 		pg, err := s.cfg.Catalog.List(ctx, q)
 		if err != nil {
@@ -145,18 +145,18 @@ func (s *Server) computeHomeFigures(c *fiber.Ctx, version int64) *homeFigures {
 		return pg.Total
 	}
 	f := &homeFigures{version: version}
-	for _, cat := range data.Categories {
-		f.ByCategory = append(f.ByCategory, countBy{cat, total(data.ListQuery{Kind: data.KindPower, Category: cat, Status: data.StatusInForce})})
+	for _, cat := range lists.Categories {
+		f.ByCategory = append(f.ByCategory, countBy{cat, total(lists.ListQuery{Kind: lists.KindPower, Category: cat, Status: lists.StatusInForce})})
 	}
 	for _, d := range s.departments(c) {
-		f.ByDept = append(f.ByDept, countBy{d.Code, total(data.ListQuery{Kind: data.KindPower, Dept: d.Code, Status: data.StatusInForce})})
+		f.ByDept = append(f.ByDept, countBy{d.Code, total(lists.ListQuery{Kind: lists.KindPower, Dept: d.Code, Status: lists.StatusInForce})})
 	}
-	if hot, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, Hot: true, PerPage: 8}); err == nil {
-		f.Hot = decodeItems[data.ServiceItem](hot.Items)
+	if hot, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindService, Hot: true, PerPage: 8}); err == nil {
+		f.Hot = decodeItems[lists.ServiceItem](hot.Items)
 	}
-	f.Powers = total(data.ListQuery{Kind: data.KindPower, Status: data.StatusInForce})
-	f.Responsibilities = total(data.ListQuery{Kind: data.KindResponsibility, Status: data.StatusInForce})
-	f.Services = total(data.ListQuery{Kind: data.KindService, Status: data.StatusInForce})
+	f.Powers = total(lists.ListQuery{Kind: lists.KindPower, Status: lists.StatusInForce})
+	f.Responsibilities = total(lists.ListQuery{Kind: lists.KindResponsibility, Status: lists.StatusInForce})
+	f.Services = total(lists.ListQuery{Kind: lists.KindService, Status: lists.StatusInForce})
 	f.Departments, f.MaxCat, f.MaxDept = len(f.ByDept), maxCount(f.ByCategory), maxCount(f.ByDept)
 	f.Recent = s.recentChanges(c, version+1, 8)
 	return f
@@ -211,7 +211,7 @@ func listChange(r ledger.Record) (change, bool) {
 	if (kind != "power" && kind != "service" && kind != "responsibility") || action == "" {
 		return change{}, false
 	}
-	var ev data.ListEvent
+	var ev lists.ListEvent
 	json.Unmarshal(e.Data, &ev)
 	var named struct{ Name string }
 	json.Unmarshal(ev.Item, &named)
@@ -237,38 +237,38 @@ func (s *Server) latestCheckpoint(c *fiber.Ctx) *checkpointView {
 
 // powersPage serves /powers: filters and search.
 func (s *Server) powersPage(c *fiber.Ctx) error {
-	pg, q, err := s.pageList(c, data.KindPower)
+	pg, q, err := s.pageList(c, lists.KindPower)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "powers", "powers", fiber.Map{"Items": listedItems[data.PowerItem](pg.Items), "Q": q,
-		"Pager": newPager(c, pg), "Categories": data.Categories, "DeptList": s.departments(c)})
+	return s.render(c, "powers", "powers", fiber.Map{"Items": listedItems[lists.PowerItem](pg.Items), "Q": q,
+		"Pager": newPager(c, pg), "Categories": lists.Categories, "DeptList": s.departments(c)})
 }
 
 // powerPage serves /powers/:code: every field, responsibilities, services
 // and the version history.
 func (s *Server) powerPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	it, err := s.cfg.Catalog.Get(ctx, data.KindPower, c.Params("code"))
+	it, err := s.cfg.Catalog.Get(ctx, lists.KindPower, c.Params("code"))
 	if err != nil {
 		return err
 	}
-	var p data.PowerItem
+	var p lists.PowerItem
 	json.Unmarshal(it.Raw, &p)
-	resp, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindResponsibility, PowerOf: it.Code, PerPage: data.MaxPerPage})
+	resp, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindResponsibility, PowerOf: it.Code, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return err
 	}
-	svc, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, PowerOf: it.Code, PerPage: data.MaxPerPage})
+	svc, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindService, PowerOf: it.Code, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return err
 	}
-	history, err := s.cfg.Catalog.History(ctx, data.KindPower, it.Code)
+	history, err := s.cfg.Catalog.History(ctx, lists.KindPower, it.Code)
 	if err != nil {
 		return err
 	}
-	return s.render(c, "power", "power", fiber.Map{"P": p, "Item": it, "Resp": decodeItems[data.Responsibility](resp.Items),
-		"Services": decodeItems[data.ServiceItem](svc.Items), "History": reversed(history)})
+	return s.render(c, "power", "power", fiber.Map{"P": p, "Item": it, "Resp": decodeItems[lists.Responsibility](resp.Items),
+		"Services": decodeItems[lists.ServiceItem](svc.Items), "History": reversed(history)})
 }
 
 func reversed[T any](xs []T) []T {
@@ -281,12 +281,12 @@ func reversed[T any](xs []T) []T {
 
 // responsibilitiesPage serves /responsibilities.
 func (s *Server) responsibilitiesPage(c *fiber.Ctx) error {
-	pg, q, err := s.pageList(c, data.KindResponsibility)
+	pg, q, err := s.pageList(c, lists.KindResponsibility)
 	if err != nil {
 		return err
 	}
-	items := listedItems[data.Responsibility](pg.Items)
-	names, err := s.itemNames(c.UserContext(), data.KindResponsibility, pg.Items)
+	items := listedItems[lists.Responsibility](pg.Items)
+	names, err := s.itemNames(c.UserContext(), lists.KindResponsibility, pg.Items)
 	if err != nil {
 		return err
 	}
@@ -303,34 +303,34 @@ func (s *Server) departmentsPage(c *fiber.Ctx) error {
 // services.
 func (s *Server) departmentPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	it, err := s.cfg.Catalog.Get(ctx, data.KindDepartment, c.Params("code"))
+	it, err := s.cfg.Catalog.Get(ctx, lists.KindDepartment, c.Params("code"))
 	if err != nil {
 		return err
 	}
-	var d data.Department
+	var d lists.Department
 	json.Unmarshal(it.Raw, &d)
-	powers, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindPower, Dept: d.Code, Status: data.StatusInForce, PerPage: data.MaxPerPage})
+	powers, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindPower, Dept: d.Code, Status: lists.StatusInForce, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return err
 	}
-	svc, err := s.cfg.Catalog.List(ctx, data.ListQuery{Kind: data.KindService, Dept: d.Code, Status: data.StatusInForce, PerPage: data.MaxPerPage})
+	svc, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindService, Dept: d.Code, Status: lists.StatusInForce, PerPage: lists.MaxPerPage})
 	if err != nil {
 		return err
 	}
-	return s.render(c, "department", "department", fiber.Map{"D": d, "Powers": decodeItems[data.PowerItem](powers.Items),
-		"PowersTotal": powers.Total, "Services": decodeItems[data.ServiceItem](svc.Items)})
+	return s.render(c, "department", "department", fiber.Map{"D": d, "Powers": decodeItems[lists.PowerItem](powers.Items),
+		"PowersTotal": powers.Total, "Services": decodeItems[lists.ServiceItem](svc.Items)})
 }
 
 // servicesPage serves /services: by audience and theme, hot items, search.
 func (s *Server) servicesPage(c *fiber.Ctx) error {
-	pg, q, err := s.pageList(c, data.KindService)
+	pg, q, err := s.pageList(c, lists.KindService)
 	if err != nil {
 		return err
 	}
 	if q.Audience != "" && q.Audience != "individual" && q.Audience != "legal_person" {
 		return badRequestf("audience must be individual or legal_person")
 	}
-	return s.render(c, "services", "services", fiber.Map{"Items": listedItems[data.ServiceItem](pg.Items), "Q": q,
+	return s.render(c, "services", "services", fiber.Map{"Items": listedItems[lists.ServiceItem](pg.Items), "Q": q,
 		"Pager": newPager(c, pg), "Themes": s.themes(c)})
 }
 
@@ -338,11 +338,11 @@ func (s *Server) servicesPage(c *fiber.Ctx) error {
 func (s *Server) themes(c *fiber.Ctx) []string {
 	seen, out := map[string]bool{}, []string{}
 	for p := 1; p <= 20; p++ {
-		pg, err := s.cfg.Catalog.List(c.UserContext(), data.ListQuery{Kind: data.KindService, Status: data.StatusInForce, Page: p, PerPage: data.MaxPerPage})
+		pg, err := s.cfg.Catalog.List(c.UserContext(), lists.ListQuery{Kind: lists.KindService, Status: lists.StatusInForce, Page: p, PerPage: lists.MaxPerPage})
 		if err != nil || len(pg.Items) == 0 {
 			break
 		}
-		for _, sv := range decodeItems[data.ServiceItem](pg.Items) {
+		for _, sv := range decodeItems[lists.ServiceItem](pg.Items) {
 			if sv.Theme != "" && !seen[sv.Theme] {
 				seen[sv.Theme] = true
 				out = append(out, sv.Theme)
@@ -354,13 +354,13 @@ func (s *Server) themes(c *fiber.Ctx) []string {
 
 // servicePage serves /services/:code.
 func (s *Server) servicePage(c *fiber.Ctx) error {
-	it, err := s.cfg.Catalog.Get(c.UserContext(), data.KindService, c.Params("code"))
+	it, err := s.cfg.Catalog.Get(c.UserContext(), lists.KindService, c.Params("code"))
 	if err != nil {
 		return err
 	}
-	var sv data.ServiceItem
+	var sv lists.ServiceItem
 	json.Unmarshal(it.Raw, &sv)
-	history, err := s.cfg.Catalog.History(c.UserContext(), data.KindService, it.Code)
+	history, err := s.cfg.Catalog.History(c.UserContext(), lists.KindService, it.Code)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/gofiber/fiber/v2"
+	"qingdan/data/applications"
 
-	"qingdan/data"
+	"github.com/gofiber/fiber/v2"
 )
 
 // bar is one bar of a server-rendered SVG chart.
@@ -30,7 +30,7 @@ const (
 	chartWidth = 400 // length of a full bar
 )
 
-func newChart(title string, rows []*data.StatsRow, label func(*data.StatsRow) string, value func(*data.StatsRow) (float64, float64, string)) chart {
+func newChart(title string, rows []*applications.StatsRow, label func(*applications.StatsRow) string, value func(*applications.StatsRow) (float64, float64, string)) chart {
 	ch := chart{Title: title, Height: len(rows)*chartRow + 8}
 	for i, r := range rows {
 		v, full, text := value(r)
@@ -56,18 +56,18 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	}
 	l := lang(c)
 	names := s.deptNames(c, l)
-	rows := append([]*data.StatsRow(nil), st.Departments...)
+	rows := append([]*applications.StatsRow(nil), st.Departments...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Received > rows[j].Received })
-	label := func(r *data.StatsRow) string { return shorten(names[r.Dept], 22) }
+	label := func(r *applications.StatsRow) string { return shorten(names[r.Dept], 22) }
 	maxDays := 1.0
 	for _, r := range rows {
 		maxDays = max(maxDays, r.AvgWorkdays)
 	}
 	m := messages(l)
-	onTime := newChart(m["on_time_rate"], rows, label, func(r *data.StatsRow) (float64, float64, string) {
+	onTime := newChart(m["on_time_rate"], rows, label, func(r *applications.StatsRow) (float64, float64, string) {
 		return r.OnTimeRate, 1, fmt.Sprintf("%.1f%%", r.OnTimeRate*100)
 	})
-	days := newChart("", rows, label, func(r *data.StatsRow) (float64, float64, string) {
+	days := newChart("", rows, label, func(r *applications.StatsRow) (float64, float64, string) {
 		return r.AvgWorkdays, maxDays, fmt.Sprintf("%.1f", r.AvgWorkdays)
 	})
 	return s.render(c, "stats", "stats", fiber.Map{"Rows": rows, "OnTime": onTime, "Days": days})

@@ -9,7 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/lists"
 	"qingdan/policy"
 )
 
@@ -44,8 +45,8 @@ const queueScan = 10
 // highlighted, sorted by promised deadline (?sort=desc for latest first).
 func (s *Server) workPage(c *fiber.Ctx) error {
 	dept, _ := workDept(s, c)
-	q := data.QueueQuery{Dept: dept, State: c.Query("state"), Clock: c.Query("clock"), PerPage: data.MaxPerPage}
-	var all []*data.View
+	q := applications.QueueQuery{Dept: dept, State: c.Query("state"), Clock: c.Query("clock"), PerPage: lists.MaxPerPage}
+	var all []*applications.View
 	for p := 1; p <= queueScan; p++ {
 		q.Page = p
 		items, total, err := s.cfg.Approvals.Queue(c.UserContext(), q)
@@ -75,13 +76,13 @@ func (s *Server) workPage(c *fiber.Ctx) error {
 	}
 	return s.render(c, "work", "work", fiber.Map{"Dept": dept, "WorkDepts": s.workDepts(c, actorOf(c)), "Items": all,
 		"Desc": desc, "Counts": counts, "Closed": showClosed, "State": q.State, "Clock": q.Clock,
-		"States": []string{data.StateSubmitted, data.StateAccepted, data.StateReviewed, data.StateDecided, data.StateDelivered, data.StateRefused, data.StateWithdrawn}})
+		"States": []string{applications.StateSubmitted, applications.StateAccepted, applications.StateReviewed, applications.StateDecided, applications.StateDelivered, applications.StateRefused, applications.StateWithdrawn}})
 }
 
 // isClosed reports whether an application needs no more work.
-func isClosed(v *data.View) bool {
+func isClosed(v *applications.View) bool {
 	switch v.State {
-	case data.StateDelivered, data.StateRefused, data.StateWithdrawn:
+	case applications.StateDelivered, applications.StateRefused, applications.StateWithdrawn:
 		return true
 	}
 	return false
@@ -89,7 +90,7 @@ func isClosed(v *data.View) bool {
 
 // deadlineOf is the date an application is due ("9999" for none, so that
 // undated ones sort last).
-func deadlineOf(v *data.View) string {
+func deadlineOf(v *applications.View) string {
 	if v.PromisedDeadline != nil {
 		return v.PromisedDeadline.Date
 	}
@@ -105,35 +106,35 @@ type workAction struct {
 // actionFields are the form fields of each action an official takes on
 // the application page (withdrawal is the applicant's, not here).
 var actionFields = map[string][]string{
-	data.ActionAccept:  nil,
-	data.ActionRefuse:  {"reason", "missing"},
-	data.ActionReview:  {"opinion"},
-	data.ActionDecide:  {"outcome", "reason", "basis"},
-	data.ActionDeliver: {"method"},
-	data.ActionPause:   {"procedure", "reason"},
-	data.ActionResume:  nil,
-	data.ActionExtend:  {"days", "reason"},
+	applications.ActionAccept:  nil,
+	applications.ActionRefuse:  {"reason", "missing"},
+	applications.ActionReview:  {"opinion"},
+	applications.ActionDecide:  {"outcome", "reason", "basis"},
+	applications.ActionDeliver: {"method"},
+	applications.ActionPause:   {"procedure", "reason"},
+	applications.ActionResume:  nil,
+	applications.ActionExtend:  {"days", "reason"},
 }
 
 // applicationActs maps each action an official takes to the permission
 // (on policy.ObjApplication) that allows it: the one place where the
 // state machine's names meet the permission table's.
 var applicationActs = map[string]string{
-	data.ActionAccept:  policy.ActAccept,
-	data.ActionRefuse:  policy.ActRefuse,
-	data.ActionReview:  policy.ActReview,
-	data.ActionDecide:  policy.ActDecide,
-	data.ActionDeliver: policy.ActDeliver,
-	data.ActionPause:   policy.ActPause,
-	data.ActionResume:  policy.ActResume,
-	data.ActionExtend:  policy.ActExtend,
+	applications.ActionAccept:  policy.ActAccept,
+	applications.ActionRefuse:  policy.ActRefuse,
+	applications.ActionReview:  policy.ActReview,
+	applications.ActionDecide:  policy.ActDecide,
+	applications.ActionDeliver: policy.ActDeliver,
+	applications.ActionPause:   policy.ActPause,
+	applications.ActionResume:  policy.ActResume,
+	applications.ActionExtend:  policy.ActExtend,
 }
 
 // actionsFor lists the actions the state machine allows an official on
 // the application as it stands, each with its fields.
-func actionsFor(v *data.View) []workAction {
+func actionsFor(v *applications.View) []workAction {
 	var out []workAction
-	for _, name := range data.PossibleActions(v.Application) {
+	for _, name := range applications.PossibleActions(v.Application) {
 		if fields, ok := actionFields[name]; ok {
 			out = append(out, workAction{name, fields})
 		}
@@ -142,7 +143,7 @@ func actionsFor(v *data.View) []workAction {
 }
 
 // allowedActions keeps the actions the user's roles allow in dept.
-func (s *Server) allowedActions(user, dept string, v *data.View) []workAction {
+func (s *Server) allowedActions(user, dept string, v *applications.View) []workAction {
 	var out []workAction
 	for _, a := range actionsFor(v) {
 		if ok, _ := s.cfg.Identity.Enforcer.Allowed(user, dept, policy.ObjApplication, applicationActs[a.Name]); ok {
@@ -171,7 +172,7 @@ func (s *Server) renderApplication(c *fiber.Ctx, problem string, status int) err
 	}
 	return s.render(c, "work_app", "application", fiber.Map{"V": v, "Actions": s.allowedActions(actorOf(c), v.Dept, v),
 		"Personal": string(personal), "Problem": problem, "ReviewedBy": v.ReviewedBy,
-		"MaxExtensionDays": data.MaxExtensionDays})
+		"MaxExtensionDays": applications.MaxExtensionDays})
 }
 
 // workAct serves POST /work/applications/:number/<action> from the
@@ -185,9 +186,9 @@ func (s *Server) workAct(action string) fiber.Handler {
 		if err != nil {
 			return s.renderApplication(c, err.Error(), fiber.StatusBadRequest)
 		}
-		var check func(*data.Application) error
-		if action == data.ActionDecide {
-			check = func(app *data.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
+		var check func(*applications.Application) error
+		if action == applications.ActionDecide {
+			check = func(app *applications.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
 		}
 		number := c.Params("number")
 		v, receipt, err := s.cfg.Approvals.ActAndView(c.UserContext(), actor, number, action, ev, check)
@@ -203,8 +204,8 @@ func (s *Server) workAct(action string) fiber.Handler {
 }
 
 // actionForm reads an action's fields from the posted form.
-func actionForm(c *fiber.Ctx) (data.ActionEvent, error) {
-	ev := data.ActionEvent{Reason: strings.TrimSpace(c.FormValue("reason")), Opinion: strings.TrimSpace(c.FormValue("opinion")),
+func actionForm(c *fiber.Ctx) (applications.ActionEvent, error) {
+	ev := applications.ActionEvent{Reason: strings.TrimSpace(c.FormValue("reason")), Opinion: strings.TrimSpace(c.FormValue("opinion")),
 		Outcome: c.FormValue("outcome"), Basis: strings.TrimSpace(c.FormValue("basis")), Method: strings.TrimSpace(c.FormValue("method")),
 		Procedure: strings.TrimSpace(c.FormValue("procedure"))}
 	for _, m := range strings.FieldsFunc(c.FormValue("missing"), func(r rune) bool { return r == '\n' || r == '；' || r == ';' }) {

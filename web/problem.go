@@ -7,7 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/policy"
 )
@@ -44,19 +45,19 @@ func statusOf(err error) (int, bool) {
 		return http.StatusForbidden, true
 	case isPolicyRefusal(err):
 		return http.StatusUnprocessableEntity, true
-	case errors.As(err, new(*data.ValidationError)), errors.Is(err, data.ErrNotInForce), errors.Is(err, data.ErrUnchanged):
+	case errors.As(err, new(*store.ValidationError)), errors.Is(err, store.ErrNotInForce), errors.Is(err, store.ErrUnchanged):
 		return http.StatusUnprocessableEntity, true
-	case errors.As(err, &br), errors.Is(err, ledger.ErrInvalid), errors.Is(err, data.ErrInvalid):
+	case errors.As(err, &br), errors.Is(err, ledger.ErrInvalid), errors.Is(err, store.ErrInvalid):
 		return http.StatusBadRequest, true
 	case errors.As(err, &fe):
 		return fe.Code, fe.Code < 500
-	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, errNotFound), errors.Is(err, data.ErrNotFound):
+	case errors.Is(err, ledger.ErrNotFound), errors.Is(err, errNotFound), errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, true
-	case errors.Is(err, ledger.ErrConflict), errors.Is(err, data.ErrConflict):
+	case errors.Is(err, ledger.ErrConflict), errors.Is(err, store.ErrConflict):
 		return http.StatusConflict, true
 	case errors.Is(err, ledger.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, true
-	case errors.Is(err, data.ErrQuota):
+	case errors.Is(err, applications.ErrQuota):
 		return http.StatusTooManyRequests, true
 	case errors.Is(err, errBodyBudget):
 		return http.StatusServiceUnavailable, true
@@ -75,7 +76,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return s.errorPage(c, status, map[bool]string{true: err.Error()}[show])
 	}
 	p := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status}
-	var ve *data.ValidationError
+	var ve *store.ValidationError
 	if errors.As(err, &ve) {
 		p.Errors = ve.Fields
 	}

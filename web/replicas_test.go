@@ -6,9 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/calendar"
 	"qingdan/data/demo"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
 	"qingdan/data/pgtest"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/policy"
 )
@@ -26,9 +30,9 @@ func newTestDatabase(t *testing.T) testDatabase {
 }
 
 // open opens another handle on the database, as another process would.
-func (d testDatabase) open(t *testing.T) *data.DB {
+func (d testDatabase) open(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := data.Open(context.Background(), d.url, d.dir)
+	db, err := store.Open(context.Background(), d.url, d.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,32 +53,32 @@ func newReplica(t *testing.T, d testDatabase, keys [2]*ledger.Key, follow time.D
 	t.Helper()
 	db := d.open(t)
 	open := func(name string, key *ledger.Key) *ledger.Log {
-		store, _ := data.NewLedgerStore(db, name)
+		ls, _ := store.NewLedgerStore(db, name)
 		origin := replicaOrigin + name
-		l, err := ledger.Open(store, ledger.Config{Origin: origin, Key: key})
+		l, err := ledger.Open(ls, ledger.Config{Origin: origin, Key: key})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { l.Close() })
 		return l
 	}
-	l, sec := open(data.MainLog, keys[0]), open(data.SecurityLog, keys[1])
+	l, sec := open(store.MainLog, keys[0]), open(store.SecurityLog, keys[1])
 	enf, err := policy.New(db.Writer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := &Identity{Directory: data.NewDirectory(db, l), Enforcer: enf}
-	cals, err := data.NewCalendars(context.Background(), db, l)
+	id := &Identity{Directory: identity.NewDirectory(db, l), Enforcer: enf}
+	cals, err := calendar.NewCalendars(context.Background(), db, l)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	go id.FollowRoleChanges(ctx, follow, slog.Default())
-	approvals := data.NewApprovals(db, l, cals.Current)
+	approvals := applications.NewApprovals(db, l, cals.Current)
 	approvals.UsePII(testPII(t, db))
-	srv := New(Config{Ledger: l, SecurityLog: sec, Catalog: data.NewCatalog(db, l), Identity: id, Calendars: cals,
-		Approvals: approvals, SessionStorage: data.NewSessions(db)})
+	srv := New(Config{Ledger: l, SecurityLog: sec, Catalog: lists.NewCatalog(db, l), Identity: id, Calendars: cals,
+		Approvals: approvals, SessionStorage: identity.NewSessions(db)})
 	return &replica{srv: srv, id: id}
 }
 
@@ -89,7 +93,7 @@ func TestReplicasShareSessionsAndRoles(t *testing.T) {
 func testReplicasShareSessionsAndRoles(t *testing.T) {
 	d := newTestDatabase(t)
 	var keys [2]*ledger.Key // shared by the replicas, like --key and --seclog-key
-	for i, name := range []string{data.MainLog, data.SecurityLog} {
+	for i, name := range []string{store.MainLog, store.SecurityLog} {
 		var err error
 		if keys[i], _, err = ledger.NewKey(replicaOrigin + name); err != nil {
 			t.Fatal(err)

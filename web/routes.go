@@ -6,7 +6,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/lists"
 	"qingdan/policy"
 )
 
@@ -38,14 +39,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/ledger/checkpoint/cosigned", public, s.cosignedCheckpoint},
 		{"GET", "/api/v1/roles", perm(policy.ObjRole, policy.ActRead, allDepts), s.roleGrants}, // issue 20: usernames are not public
 
-		{"GET", "/api/v1/departments", public, s.cached(s.listHandler(data.KindDepartment))},
-		{"GET", "/api/v1/departments/:code", public, s.cached(s.itemHandler(data.KindDepartment))},
-		{"GET", "/api/v1/powers", public, s.cached(s.listHandler(data.KindPower))},
+		{"GET", "/api/v1/departments", public, s.cached(s.listHandler(lists.KindDepartment))},
+		{"GET", "/api/v1/departments/:code", public, s.cached(s.itemHandler(lists.KindDepartment))},
+		{"GET", "/api/v1/powers", public, s.cached(s.listHandler(lists.KindPower))},
 		{"GET", "/api/v1/powers/:code", public, s.cached(s.powerDetail)},
-		{"GET", "/api/v1/responsibilities", public, s.cached(s.listHandler(data.KindResponsibility))},
-		{"GET", "/api/v1/responsibilities/:code", public, s.cached(s.itemHandler(data.KindResponsibility))},
-		{"GET", "/api/v1/services", public, s.cached(s.listHandler(data.KindService))},
-		{"GET", "/api/v1/services/:code", public, s.cached(s.itemHandler(data.KindService))},
+		{"GET", "/api/v1/responsibilities", public, s.cached(s.listHandler(lists.KindResponsibility))},
+		{"GET", "/api/v1/responsibilities/:code", public, s.cached(s.itemHandler(lists.KindResponsibility))},
+		{"GET", "/api/v1/services", public, s.cached(s.listHandler(lists.KindService))},
+		{"GET", "/api/v1/services/:code", public, s.cached(s.itemHandler(lists.KindService))},
 
 		{"GET", "/api/v1/export/:file", public, s.export},
 		{"POST", "/api/v1/import", perm(policy.ObjPower, policy.ActImport, allDepts), s.importList},
@@ -69,14 +70,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/applications", perm(policy.ObjApplication, policy.ActRead, queueDept), s.queue},
 		{"GET", "/api/v1/applications/:number", public, s.progress},
 		{"POST", "/api/v1/applications/:number/withdraw", public, s.withdraw},
-		{"POST", "/api/v1/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.act(data.ActionAccept)},
-		{"POST", "/api/v1/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.act(data.ActionRefuse)},
-		{"POST", "/api/v1/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.act(data.ActionReview)},
-		{"POST", "/api/v1/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.act(data.ActionDecide)},
-		{"POST", "/api/v1/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.act(data.ActionDeliver)},
-		{"POST", "/api/v1/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.act(data.ActionPause)},
-		{"POST", "/api/v1/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.act(data.ActionResume)},
-		{"POST", "/api/v1/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.act(data.ActionExtend)},
+		{"POST", "/api/v1/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.act(applications.ActionAccept)},
+		{"POST", "/api/v1/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.act(applications.ActionRefuse)},
+		{"POST", "/api/v1/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.act(applications.ActionReview)},
+		{"POST", "/api/v1/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.act(applications.ActionDecide)},
+		{"POST", "/api/v1/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.act(applications.ActionDeliver)},
+		{"POST", "/api/v1/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.act(applications.ActionPause)},
+		{"POST", "/api/v1/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.act(applications.ActionResume)},
+		{"POST", "/api/v1/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.act(applications.ActionExtend)},
 
 		// Pages (issue 6): the public portal, then the staff pages.
 		{"GET", "/static/*", public, s.staticFile},
@@ -103,30 +104,30 @@ func (s *Server) routeTable() []route {
 		{"POST", "/logout", loggedIn, s.logoutSubmit},
 		{"GET", "/work", perm(policy.ObjApplication, policy.ActRead, workDept), s.workPage},
 		{"GET", "/work/applications/:number", perm(policy.ObjApplication, policy.ActRead, deptOfApplication), s.workApplicationPage},
-		{"POST", "/work/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.workAct(data.ActionAccept)},
-		{"POST", "/work/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.workAct(data.ActionRefuse)},
-		{"POST", "/work/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.workAct(data.ActionReview)},
-		{"POST", "/work/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.workAct(data.ActionDecide)},
-		{"POST", "/work/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.workAct(data.ActionDeliver)},
-		{"POST", "/work/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.workAct(data.ActionPause)},
-		{"POST", "/work/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.workAct(data.ActionResume)},
-		{"POST", "/work/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.workAct(data.ActionExtend)},
+		{"POST", "/work/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.workAct(applications.ActionAccept)},
+		{"POST", "/work/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.workAct(applications.ActionRefuse)},
+		{"POST", "/work/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.workAct(applications.ActionReview)},
+		{"POST", "/work/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.workAct(applications.ActionDecide)},
+		{"POST", "/work/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.workAct(applications.ActionDeliver)},
+		{"POST", "/work/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.workAct(applications.ActionPause)},
+		{"POST", "/work/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.workAct(applications.ActionResume)},
+		{"POST", "/work/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.workAct(applications.ActionExtend)},
 		{"GET", "/edit", perm(policy.ObjPower, policy.ActAmend, editorDept), s.editPage},
 		{"GET", "/edit/powers/new", perm(policy.ObjPower, policy.ActPublish, editorDept), s.editNewPage("powers")},
 		{"POST", "/edit/powers/new", perm(policy.ObjPower, policy.ActPublish, deptInForm), s.editNewSubmit("powers")},
-		{"GET", "/edit/powers/:code", perm(policy.ObjPower, policy.ActAmend, deptOfItem(data.KindPower)), s.editItemPage("powers")},
-		{"POST", "/edit/powers/:code", moving(policy.ObjPower, policy.ActAmend, data.KindPower, deptNamedInForm), s.editItemSubmit("powers")},
-		{"POST", "/edit/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(data.KindPower)), s.editRepeal("powers")},
+		{"GET", "/edit/powers/:code", perm(policy.ObjPower, policy.ActAmend, deptOfItem(lists.KindPower)), s.editItemPage("powers")},
+		{"POST", "/edit/powers/:code", moving(policy.ObjPower, policy.ActAmend, lists.KindPower, deptNamedInForm), s.editItemSubmit("powers")},
+		{"POST", "/edit/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(lists.KindPower)), s.editRepeal("powers")},
 		{"GET", "/edit/responsibilities/new", perm(policy.ObjResponsibility, policy.ActPublish, editorDept), s.editNewPage("responsibilities")},
 		{"POST", "/edit/responsibilities/new", perm(policy.ObjResponsibility, policy.ActPublish, deptInForm), s.editNewSubmit("responsibilities")},
-		{"GET", "/edit/responsibilities/:code", perm(policy.ObjResponsibility, policy.ActAmend, deptOfItem(data.KindResponsibility)), s.editItemPage("responsibilities")},
-		{"POST", "/edit/responsibilities/:code", moving(policy.ObjResponsibility, policy.ActAmend, data.KindResponsibility, deptNamedInForm), s.editItemSubmit("responsibilities")},
-		{"POST", "/edit/responsibilities/:code/repeal", perm(policy.ObjResponsibility, policy.ActRepeal, deptOfItem(data.KindResponsibility)), s.editRepeal("responsibilities")},
+		{"GET", "/edit/responsibilities/:code", perm(policy.ObjResponsibility, policy.ActAmend, deptOfItem(lists.KindResponsibility)), s.editItemPage("responsibilities")},
+		{"POST", "/edit/responsibilities/:code", moving(policy.ObjResponsibility, policy.ActAmend, lists.KindResponsibility, deptNamedInForm), s.editItemSubmit("responsibilities")},
+		{"POST", "/edit/responsibilities/:code/repeal", perm(policy.ObjResponsibility, policy.ActRepeal, deptOfItem(lists.KindResponsibility)), s.editRepeal("responsibilities")},
 		{"GET", "/edit/services/new", perm(policy.ObjService, policy.ActPublish, editorDept), s.editNewPage("services")},
 		{"POST", "/edit/services/new", perm(policy.ObjService, policy.ActPublish, deptInForm), s.editNewSubmit("services")},
-		{"GET", "/edit/services/:code", perm(policy.ObjService, policy.ActAmend, deptOfItem(data.KindService)), s.editItemPage("services")},
-		{"POST", "/edit/services/:code", moving(policy.ObjService, policy.ActAmend, data.KindService, deptNamedInForm), s.editItemSubmit("services")},
-		{"POST", "/edit/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(data.KindService)), s.editRepeal("services")},
+		{"GET", "/edit/services/:code", perm(policy.ObjService, policy.ActAmend, deptOfItem(lists.KindService)), s.editItemPage("services")},
+		{"POST", "/edit/services/:code", moving(policy.ObjService, policy.ActAmend, lists.KindService, deptNamedInForm), s.editItemSubmit("services")},
+		{"POST", "/edit/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(lists.KindService)), s.editRepeal("services")},
 		{"GET", "/audit", perm(policy.ObjSecurityLog, policy.ActRead, allDepts), s.auditPage},
 		{"POST", "/audit/verify", perm(policy.ObjLedger, policy.ActVerify, allDepts), s.auditVerify},
 		{"GET", "/audit/verify", perm(policy.ObjLedger, policy.ActVerify, allDepts), s.auditVerifyStatus},
@@ -139,18 +140,18 @@ func (s *Server) routeTable() []route {
 		{"POST", "/admin/roles/revoke", perm(policy.ObjRole, policy.ActRevoke, allDepts), s.adminRole(false)},
 		// End of pages (issue 6).
 
-		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(data.KindDepartment)},
-		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(data.KindDepartment)},
-		{"POST", "/api/v1/departments/:code/repeal", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.repealHandler(data.KindDepartment)},
-		{"POST", "/api/v1/powers", perm(policy.ObjPower, policy.ActPublish, deptInBody), s.publishHandler(data.KindPower)},
-		{"PUT", "/api/v1/powers/:code", moving(policy.ObjPower, policy.ActAmend, data.KindPower, deptNamedInBody), s.amendHandler(data.KindPower)},
-		{"POST", "/api/v1/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(data.KindPower)), s.repealHandler(data.KindPower)},
-		{"POST", "/api/v1/responsibilities", perm(policy.ObjResponsibility, policy.ActPublish, deptInBody), s.publishHandler(data.KindResponsibility)},
-		{"PUT", "/api/v1/responsibilities/:code", moving(policy.ObjResponsibility, policy.ActAmend, data.KindResponsibility, deptNamedInBody), s.amendHandler(data.KindResponsibility)},
-		{"POST", "/api/v1/responsibilities/:code/repeal", perm(policy.ObjResponsibility, policy.ActRepeal, deptOfItem(data.KindResponsibility)), s.repealHandler(data.KindResponsibility)},
-		{"POST", "/api/v1/services", perm(policy.ObjService, policy.ActPublish, deptInBody), s.publishHandler(data.KindService)},
-		{"PUT", "/api/v1/services/:code", moving(policy.ObjService, policy.ActAmend, data.KindService, deptNamedInBody), s.amendHandler(data.KindService)},
-		{"POST", "/api/v1/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(data.KindService)), s.repealHandler(data.KindService)},
+		{"POST", "/api/v1/departments", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.publishHandler(lists.KindDepartment)},
+		{"PUT", "/api/v1/departments/:code", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.amendHandler(lists.KindDepartment)},
+		{"POST", "/api/v1/departments/:code/repeal", perm(policy.ObjDepartment, policy.ActManage, allDepts), s.repealHandler(lists.KindDepartment)},
+		{"POST", "/api/v1/powers", perm(policy.ObjPower, policy.ActPublish, deptInBody), s.publishHandler(lists.KindPower)},
+		{"PUT", "/api/v1/powers/:code", moving(policy.ObjPower, policy.ActAmend, lists.KindPower, deptNamedInBody), s.amendHandler(lists.KindPower)},
+		{"POST", "/api/v1/powers/:code/repeal", perm(policy.ObjPower, policy.ActRepeal, deptOfItem(lists.KindPower)), s.repealHandler(lists.KindPower)},
+		{"POST", "/api/v1/responsibilities", perm(policy.ObjResponsibility, policy.ActPublish, deptInBody), s.publishHandler(lists.KindResponsibility)},
+		{"PUT", "/api/v1/responsibilities/:code", moving(policy.ObjResponsibility, policy.ActAmend, lists.KindResponsibility, deptNamedInBody), s.amendHandler(lists.KindResponsibility)},
+		{"POST", "/api/v1/responsibilities/:code/repeal", perm(policy.ObjResponsibility, policy.ActRepeal, deptOfItem(lists.KindResponsibility)), s.repealHandler(lists.KindResponsibility)},
+		{"POST", "/api/v1/services", perm(policy.ObjService, policy.ActPublish, deptInBody), s.publishHandler(lists.KindService)},
+		{"PUT", "/api/v1/services/:code", moving(policy.ObjService, policy.ActAmend, lists.KindService, deptNamedInBody), s.amendHandler(lists.KindService)},
+		{"POST", "/api/v1/services/:code/repeal", perm(policy.ObjService, policy.ActRepeal, deptOfItem(lists.KindService)), s.repealHandler(lists.KindService)},
 	}
 }
 
@@ -184,8 +185,8 @@ var rateLimited = map[string]bool{
 // (body.go). Their guard runs before the body is read, so it must not
 // read the body; they need a Content-Length.
 var bodyLimits = map[string]bodyRule{
-	"POST /api/v1/import":    {limit: 16 << 20},                             // a list file as published
-	"POST /api/v1/materials": {limit: data.MaxMaterialSize, streamed: true}, // to a file, not to memory
+	"POST /api/v1/import":    {limit: 16 << 20},                                     // a list file as published
+	"POST /api/v1/materials": {limit: applications.MaxMaterialSize, streamed: true}, // to a file, not to memory
 }
 
 func (s *Server) routes() {

@@ -12,7 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 	"qingdan/data/schematest"
 )
 
@@ -42,12 +42,12 @@ func setLeaf(v any, path string, x any) {
 // schemaKinds are the lists the editor and the public pages show.
 var schemaKinds = []struct {
 	seg  string
-	kind data.Kind
+	kind lists.Kind
 	item func() any
 }{
-	{"powers", data.KindPower, func() any { return &data.PowerItem{} }},
-	{"services", data.KindService, func() any { return &data.ServiceItem{} }},
-	{"responsibilities", data.KindResponsibility, func() any { return &data.Responsibility{} }},
+	{"powers", lists.KindPower, func() any { return &lists.PowerItem{} }},
+	{"services", lists.KindService, func() any { return &lists.ServiceItem{} }},
+	{"responsibilities", lists.KindResponsibility, func() any { return &lists.Responsibility{} }},
 }
 
 // formNamePattern is the pattern of the form names of a leaf: a slice
@@ -149,7 +149,7 @@ var notOnPublicPage = map[string]string{
 func TestSchemaPublicPages(t *testing.T) {
 	views := newViews()
 	kinds := append(slices.Clone(schemaKinds), schemaKinds[0])
-	kinds[len(kinds)-1].seg, kinds[len(kinds)-1].item = "departments", func() any { return &data.Department{} }
+	kinds[len(kinds)-1].seg, kinds[len(kinds)-1].item = "departments", func() any { return &lists.Department{} }
 	for _, sk := range kinds {
 		t.Run(sk.seg, func(t *testing.T) {
 			item := sk.item()
@@ -185,17 +185,17 @@ func renderPublic(t *testing.T, views *html.Engine, seg string, item any, leaves
 	for _, l := range leaves {
 		p.Depts[l.Text] = l.Text
 	}
-	it := &data.Item{Status: data.StatusInForce, Version: 1}
+	it := &lists.Item{Status: lists.StatusInForce, Version: 1}
 	var name string
 	switch x := item.(type) {
-	case *data.PowerItem:
+	case *lists.PowerItem:
 		name, p.Data = "power", fiber.Map{"P": *x, "Item": it}
-	case *data.ServiceItem:
+	case *lists.ServiceItem:
 		name, p.Data = "service", fiber.Map{"S": *x, "Item": it}
-	case *data.Department:
+	case *lists.Department:
 		name, p.Data = "department", fiber.Map{"D": *x}
-	case *data.Responsibility:
-		name, p.Data = "power", fiber.Map{"P": data.PowerItem{Code: x.PowerCode}, "Item": it, "Resp": []data.Responsibility{*x}}
+	case *lists.Responsibility:
+		name, p.Data = "power", fiber.Map{"P": lists.PowerItem{Code: x.PowerCode}, "Item": it, "Resp": []lists.Responsibility{*x}}
 	}
 	var buf bytes.Buffer
 	if err := views.Render(&buf, name, p); err != nil {

@@ -13,7 +13,10 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"golang.org/x/sync/semaphore"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/calendar"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/witness"
 )
@@ -26,11 +29,11 @@ type Config struct {
 	// actions (its own origin and key); auditors read it.
 	SecurityLog *ledger.Log
 	// Approvals is the applications service.
-	Approvals *data.Approvals
+	Approvals *applications.Approvals
 	// Calendars is the working-day calendar in force.
-	Calendars *data.Calendars
+	Calendars *calendar.Calendars
 	// Catalog is the three lists.
-	Catalog *data.Catalog
+	Catalog *lists.Catalog
 	// Identity is accounts, role grants and the enforcer; without it only
 	// public routes work.
 	Identity *Identity
@@ -66,10 +69,10 @@ type Config struct {
 	BodyBudget int64
 	// Materials bounds anonymous uploads: how long one waits for its
 	// application, and the quotas per address and in all (issue 20).
-	Materials data.MaterialQuota
+	Materials applications.MaterialQuota
 
 	// Scale-out (issue 8): SessionStorage keeps login sessions where every
-	// replica finds them (data.Sessions: the database); nil keeps them in
+	// replica finds them (identity.Sessions: the database); nil keeps them in
 	// this process's memory.
 	SessionStorage fiber.Storage
 	// SessionIdle is the idle timeout of login sessions (0: 30 minutes).
@@ -79,7 +82,7 @@ type Config struct {
 	// cosignatures on checkpoints the log accepts and serves; Cosignatures
 	// stores them. Without either, cosignatures are refused.
 	Witnesses    []*witness.Verifier
-	Cosignatures *data.Cosignatures
+	Cosignatures *store.Cosignatures
 }
 
 // Server is the HTTP front of qingdan.
@@ -141,7 +144,7 @@ func New(cfg Config) *Server {
 
 // jsonAppender is an answer that writes its own JSON, the same as
 // encoding/json would, without reflection: the answers on the append path
-// (data.Submitted, ledger.Receipt).
+// (applications.Submitted, ledger.Receipt).
 type jsonAppender interface{ AppendJSON([]byte) []byte }
 
 // encodeJSON is the app's JSON encoder: encoding/json, except for answers

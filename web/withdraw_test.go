@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
+	"qingdan/data/applications"
 	"qingdan/ledger"
 )
 
@@ -20,7 +20,7 @@ func TestWithdrawReasonCodes(t *testing.T) {
 	path := "/api/v1/applications/" + number + "/withdraw"
 	for _, body := range []map[string]any{
 		{"query_code": code, "reason_code": "fed_up"},
-		{"query_code": code, "reason_code": "other", "reason": strings.Repeat("长", data.MaxWithdrawalReason+1)},
+		{"query_code": code, "reason_code": "other", "reason": strings.Repeat("长", applications.MaxWithdrawalReason+1)},
 	} {
 		status, b := send(t, s, "POST", path, creds{}, body)
 		var p Problem
@@ -55,7 +55,7 @@ func TestWithdrawReasonCodes(t *testing.T) {
 	if err != nil || !strings.Contains(string(personal), text) {
 		t.Errorf("officials' view of the applicant: %s (%v), want the withdrawal's text", personal, err)
 	}
-	for _, c := range data.WithdrawReasons {
+	for _, c := range applications.WithdrawReasons {
 		if k := "withdraw_reason_" + c; catalogueZH[k] == "" || catalogueEN[k] == "" {
 			t.Errorf("reason code %s has no label %s in both catalogues", c, k)
 		}

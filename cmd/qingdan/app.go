@@ -11,14 +11,14 @@ import (
 	"strings"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/web"
 )
 
 // storage is the opened data folder: database, key and logs.
 type storage struct {
-	db     *data.DB
+	db     *store.DB
 	key    *ledger.Key
 	log    *ledger.Log
 	seclog *ledger.Log // the security log: its own origin and key
@@ -93,7 +93,7 @@ func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*st
 			return nil, err
 		}
 	}
-	db, err := data.Open(ctx, c.dbURL, c.dataDir)
+	db, err := store.Open(ctx, c.dbURL, c.dataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -102,12 +102,12 @@ func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*st
 		st.close()
 		return nil, err
 	}
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		st.close()
 		return nil, err
 	}
-	st.log, err = ledger.Open(store, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger, Now: c.now,
+	st.log, err = ledger.Open(ls, ledger.Config{Origin: c.origin, Key: st.key, Logger: logger, Now: c.now,
 		Observer: c.observer(web.LogLedger)})
 	if err != nil {
 		st.close()
@@ -120,17 +120,17 @@ func openStorage(ctx context.Context, c storageConfig, logger *slog.Logger) (*st
 	return st, nil
 }
 
-func openSecurityLog(db *data.DB, c storageConfig, logger *slog.Logger) (*ledger.Log, error) {
+func openSecurityLog(db *store.DB, c storageConfig, logger *slog.Logger) (*ledger.Log, error) {
 	origin := securityOrigin(c.origin)
 	key, err := ledger.LoadOrCreateKey(c.secKeyPath(), origin)
 	if err != nil {
 		return nil, err
 	}
-	store, err := data.NewLedgerStore(db, data.SecurityLog)
+	ls, err := store.NewLedgerStore(db, store.SecurityLog)
 	if err != nil {
 		return nil, err
 	}
-	return ledger.Open(store, ledger.Config{Origin: origin, Key: key, Logger: logger,
+	return ledger.Open(ls, ledger.Config{Origin: origin, Key: key, Logger: logger,
 		Observer: c.observer(web.LogSecurity)})
 }
 
@@ -149,7 +149,7 @@ func (st *storage) close() {
 // requireDataDir fails unless dir holds a qingdan database, so that a
 // mistyped path is not silently verified as an empty log.
 func requireDataDir(dir string) error {
-	if _, err := os.Stat(filepath.Join(dir, data.DBFileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, store.DBFileName)); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("no qingdan database in %s", dir)
 		}

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -22,11 +23,11 @@ import (
 func benchLedger(b *testing.B) string {
 	b.Helper()
 	src := filepath.Join(os.TempDir(), "qingdan-bench-1000000")
-	if _, err := os.Stat(filepath.Join(src, data.DBFileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(src, store.DBFileName)); err != nil {
 		b.Skipf("no 1,000,000-entry ledger in %s: build it with go test ./data -run '^$' -bench BenchmarkVerify -benchtime=1x", src)
 	}
 	dst := filepath.Join(os.TempDir(), "qingdan-audit-bench-1000000")
-	if _, err := os.Stat(filepath.Join(dst, data.DBFileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(dst, store.DBFileName)); err != nil {
 		os.RemoveAll(dst)
 		if out, err := exec.Command("cp", "-r", src, dst).CombinedOutput(); err != nil {
 			b.Fatalf("copy the bench ledger: %v: %s", err, out)
@@ -43,23 +44,23 @@ func seedBenchLists(b *testing.B, dir string) {
 	l, db := openBenchLog(b, dir)
 	defer db.Close()
 	defer l.Close()
-	if err := demo.Seed(context.Background(), data.NewCatalog(db, l)); err != nil {
+	if err := demo.Seed(context.Background(), lists.NewCatalog(db, l)); err != nil {
 		b.Fatal(err)
 	}
 }
 
-func openBenchLog(b *testing.B, dir string) (*ledger.Log, *data.DB) {
+func openBenchLog(b *testing.B, dir string) (*ledger.Log, *store.DB) {
 	b.Helper()
-	db, err := data.OpenSQLite(context.Background(), dir)
+	db, err := store.OpenSQLite(context.Background(), dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	store, _ := data.NewLedgerStore(db, data.MainLog)
+	ls, _ := store.NewLedgerStore(db, store.MainLog)
 	key, err := ledger.LoadOrCreateKey(filepath.Join(dir, "ledger.key"), storetest.Origin)
 	if err != nil {
 		b.Fatal(err)
 	}
-	l, err := ledger.Open(store, ledger.Config{Origin: storetest.Origin, Key: key})
+	l, err := ledger.Open(ls, ledger.Config{Origin: storetest.Origin, Key: key})
 	if err != nil {
 		b.Fatal(err)
 	}

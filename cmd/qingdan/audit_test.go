@@ -19,8 +19,10 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 )
 
@@ -62,15 +64,15 @@ func seedLists(dir string) error {
 	if _, err := genesis(ctx, st); err != nil {
 		return err
 	}
-	if err := demo.Seed(ctx, data.NewCatalog(st.db, st.log)); err != nil {
+	if err := demo.Seed(ctx, lists.NewCatalog(st.db, st.log)); err != nil {
 		return err
 	}
-	d := data.NewDirectory(st.db, st.log)
-	u := data.User{Username: "clerk.audit", DisplayName: "审计测试", Dept: "*"}
+	d := identity.NewDirectory(st.db, st.log)
+	u := identity.User{Username: "clerk.audit", DisplayName: "审计测试", Dept: "*"}
 	if _, err := d.CreateUser(ctx, "system", u, "not-a-real-hash"); err != nil {
 		return err
 	}
-	if _, err = d.ChangeRole(ctx, "system", true, data.RoleEvent{User: "clerk.audit", Role: "auditor", Dept: "*"}, nil); err != nil {
+	if _, err = d.ChangeRole(ctx, "system", true, identity.RoleEvent{User: "clerk.audit", Role: "auditor", Dept: "*"}, nil); err != nil {
 		return err
 	}
 	_, err = d.AddToken(ctx, "clerk.audit", "audit", fixtureAuditToken, time.Now().AddDate(0, 0, 30))
@@ -151,7 +153,7 @@ func serving(t testing.TB, dir string, extra ...string) (base string, stop func(
 
 func sqlite(t *testing.T, dir string, queries ...string) {
 	t.Helper()
-	db, err := sql.Open("sqlite3", filepath.Join(dir, data.DBFileName))
+	db, err := sql.Open("sqlite3", filepath.Join(dir, store.DBFileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +335,7 @@ func TestAuditCatchesFork(t *testing.T) {
 func TestAuditCatchesServedListItemNotInLedger(t *testing.T) {
 	dir, vkey := listsFixture(t)
 	var code string
-	db, err := sql.Open("sqlite3", filepath.Join(dir, data.DBFileName))
+	db, err := sql.Open("sqlite3", filepath.Join(dir, store.DBFileName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"slices"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 )
 
@@ -48,7 +48,7 @@ type fileHash struct {
 }
 
 // backupFiles are the files of an archive, in order, after the manifest.
-var backupFiles = []string{data.DBFileName, ledgerKeyName, seclogKeyName}
+var backupFiles = []string{store.DBFileName, ledgerKeyName, seclogKeyName}
 
 type backupFlags struct {
 	storageConfig
@@ -82,10 +82,10 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := data.BackupSQLite(ctx, f.dataDir, filepath.Join(tmp, data.DBFileName)); err != nil {
+	if err := store.BackupSQLite(ctx, f.dataDir, filepath.Join(tmp, store.DBFileName)); err != nil {
 		return err
 	}
-	sources := map[string]string{data.DBFileName: filepath.Join(tmp, data.DBFileName),
+	sources := map[string]string{store.DBFileName: filepath.Join(tmp, store.DBFileName),
 		ledgerKeyName: f.keyPath(), seclogKeyName: f.secKeyPath()}
 	m := manifest{Format: backupFormat, Created: time.Now().UTC(), Origin: f.origin, Files: map[string]fileHash{}}
 	// Opening the copy (to read its size) rewrites its header for WAL, so
@@ -102,7 +102,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(stdout, "backup written to %s: %d ledger entries, database %d bytes, keys included\n",
-		f.out, m.Entries, m.Files[data.DBFileName].Size)
+		f.out, m.Entries, m.Files[store.DBFileName].Size)
 	fmt.Fprintln(stdout, "the personal-data key (pii.key, --pii-key) is not in the backup: keep a copy of it apart, as a separate secret")
 	return nil
 }
@@ -110,16 +110,16 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // ledgerSize opens a copied database read-only and reads its ledger's
 // size at the last signed checkpoint.
 func ledgerSize(ctx context.Context, dir, origin string) (int64, error) {
-	db, err := data.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		return 0, err
 	}
-	sc, err := store.LatestCheckpoint(ctx)
+	sc, err := ls.LatestCheckpoint(ctx)
 	if errors.Is(err, ledger.ErrNotFound) {
 		return 0, nil
 	}
@@ -216,7 +216,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	n, m, err := restoreInto(ctx, f)
 	if err != nil {
 		// The folder was empty: a failed restore leaves it so.
-		for _, name := range slices.Concat(backupFiles, []string{data.DBFileName + "-wal", data.DBFileName + "-shm"}) {
+		for _, name := range slices.Concat(backupFiles, []string{store.DBFileName + "-wal", store.DBFileName + "-shm"}) {
 			os.Remove(filepath.Join(f.dataDir, name))
 		}
 		return err

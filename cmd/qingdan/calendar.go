@@ -8,7 +8,8 @@ import (
 	"io"
 	"os"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/calendar"
 )
 
 // runCalendar implements 'qingdan calendar import FILE': record one year
@@ -36,7 +37,7 @@ func runCalendar(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.close()
-	cals, err := data.NewCalendars(ctx, st.db, st.log)
+	cals, err := calendar.NewCalendars(ctx, st.db, st.log)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func runErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer st.close()
-	if err := data.NewApprovals(st.db, st.log, nil).Erase(ctx, fs.Arg(0)); err != nil {
+	if err := applications.NewApprovals(st.db, st.log, nil).Erase(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "personal data of %s erased; the ledger and the public record are unchanged\n", fs.Arg(0))

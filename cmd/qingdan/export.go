@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/audit"
 	"qingdan/ledger/witness"
@@ -19,7 +19,7 @@ import (
 // cosignatures on them, so that a bundle carries them too.
 type cosignedReader struct {
 	ledger.Reader
-	cosignatures *data.Cosignatures
+	cosignatures *store.Cosignatures
 }
 
 func (r cosignedReader) ReadCheckpoints(ctx context.Context, fn func(ledger.SignedCheckpoint) error) error {
@@ -50,12 +50,12 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := c.requireDatabase(); err != nil {
 		return err
 	}
-	db, err := data.Open(ctx, c.dbURL, c.dataDir)
+	db, err := store.Open(ctx, c.dbURL, c.dataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	entries, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	n, cps, err := audit.WriteBundle(ctx, tmp, cosignedReader{store, data.NewCosignatures(db)}, c.origin)
+	n, cps, err := audit.WriteBundle(ctx, tmp, cosignedReader{entries, store.NewCosignatures(db)}, c.origin)
 	if err == nil {
 		err = tmp.Sync()
 	}

@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
 	"qingdan/data/listimport"
+	"qingdan/data/lists"
 )
 
 // importFlags are the flags of 'qingdan import'; each also reads
@@ -69,7 +69,7 @@ func parseImportFlags(args []string, stderr io.Writer) (*importFlags, error) {
 		return nil, errors.New("import: name one file to import")
 	}
 	f.file = fs.Arg(0)
-	if f.kind != "" && f.kind != string(data.KindPower) && f.kind != string(data.KindService) {
+	if f.kind != "" && f.kind != string(lists.KindPower) && f.kind != string(lists.KindService) {
 		return nil, fmt.Errorf("import: --kind %q: want power or service", f.kind)
 	}
 	if !f.dryRun && strings.TrimSpace(f.basis) == "" {
@@ -108,16 +108,16 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.close()
-	cat := data.NewCatalog(st.db, st.log)
+	cat := lists.NewCatalog(st.db, st.log)
 	plan, err := listimport.NewPlan(ctx, cat, table, listimport.Options{Source: f.file, DeptAliases: f.aliases,
-		Kind: data.Kind(f.kind), Category: f.category, Dept: f.dept})
+		Kind: lists.Kind(f.kind), Category: f.category, Dept: f.dept})
 	if err != nil {
 		return err
 	}
 	if err := plan.Report(stdout); err != nil {
 		return err
 	}
-	rejected := plan.Counts(data.KindPower).Reject + plan.Counts(data.KindService).Reject
+	rejected := plan.Counts(lists.KindPower).Reject + plan.Counts(lists.KindService).Reject
 	switch {
 	case f.dryRun:
 		fmt.Fprintln(stdout, "\ndry run: nothing written")
@@ -129,7 +129,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if _, err := genesis(ctx, st); err != nil { // a new data folder starts with its genesis entry
 		return err
 	}
-	meta := data.ChangeMeta{BasisDoc: f.basis, ChangeNote: f.note, Major: f.major, EffectiveFrom: f.effective}
+	meta := lists.ChangeMeta{BasisDoc: f.basis, ChangeNote: f.note, Major: f.major, EffectiveFrom: f.effective}
 	res, err := listimport.Apply(ctx, cat, plan, meta, f.actor)
 	if res != nil {
 		fmt.Fprintln(stdout, "\n"+res.String())

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
+	"qingdan/data/store"
 
-	"qingdan/data"
+	_ "github.com/mattn/go-sqlite3"
 )
 
 func freeAddr(t testing.TB) string {
@@ -94,7 +94,7 @@ func TestServeThenVerify(t *testing.T) {
 func TestVerifyNamesTheFirstBadIndex(t *testing.T) {
 	dir := t.TempDir()
 	serveFor(t, []string{"--data", dir}, func(string) {})
-	db, err := sql.Open("sqlite3", filepath.Join(dir, data.DBFileName))
+	db, err := sql.Open("sqlite3", filepath.Join(dir, store.DBFileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestDemoServeAndVerifyCatchesAlteredList(t *testing.T) {
 	if code, out := runCmd("verify", "--data", dir); code != exitOK || !strings.Contains(out, "lists match the ledger") {
 		t.Fatalf("verify of the demo: exit %d: %s", code, out)
 	}
-	db, err := sql.Open("sqlite3", filepath.Join(dir, data.DBFileName))
+	db, err := sql.Open("sqlite3", filepath.Join(dir, store.DBFileName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"log/slog"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/applications"
 )
 
 // uploadFlags bound what anonymous uploads and request bodies may hold
@@ -26,8 +26,8 @@ func (u *uploadFlags) addFlags(fs *flag.FlagSet) {
 }
 
 // quota is the web layer's upload quota.
-func (u *uploadFlags) quota() data.MaterialQuota {
-	return data.MaterialQuota{TTL: u.materialsTTL, PerAddressBytes: u.materialsPerAddress << 20, UnattachedBytes: u.materialsWaiting << 20}
+func (u *uploadFlags) quota() applications.MaterialQuota {
+	return applications.MaterialQuota{TTL: u.materialsTTL, PerAddressBytes: u.materialsPerAddress << 20, UnattachedBytes: u.materialsWaiting << 20}
 }
 
 // collectInterval is how often the server deletes the materials whose
@@ -36,7 +36,7 @@ const collectInterval = 10 * time.Minute
 
 // collectMaterialsEvery deletes, now and every interval until ctx ends,
 // the uploads no application named in time.
-func collectMaterialsEvery(ctx context.Context, a *data.Approvals, interval time.Duration, logger *slog.Logger) {
+func collectMaterialsEvery(ctx context.Context, a *applications.Approvals, interval time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

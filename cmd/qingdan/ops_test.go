@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/web"
 )
@@ -167,17 +167,17 @@ func (s *submitter) acknowledged() []ack {
 // index with its leaf hash.
 func mustHoldAll(t *testing.T, dir string, acks []ack) {
 	t.Helper()
-	db, err := data.OpenSQLite(context.Background(), dir)
+	db, err := store.OpenSQLite(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		t.Fatal(err)
 	}
 	leaves := map[int64]string{}
-	if err := store.ReadRecords(context.Background(), 0, -1, func(r ledger.Record) error {
+	if err := ls.ReadRecords(context.Background(), 0, -1, func(r ledger.Record) error {
 		leaves[r.Index] = r.Leaf.String()
 		return nil
 	}); err != nil {
@@ -335,17 +335,17 @@ func newSubmitterOn(base, service string) *submitter {
 func mustBePrefix(t *testing.T, copyDir, origDir string) {
 	t.Helper()
 	read := func(dir string) [][]byte {
-		db, err := data.OpenSQLite(context.Background(), dir)
+		db, err := store.OpenSQLite(context.Background(), dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		store, err := data.NewLedgerStore(db, data.MainLog)
+		ls, err := store.NewLedgerStore(db, store.MainLog)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var bodies [][]byte
-		if err := store.ReadRecords(context.Background(), 0, -1, func(r ledger.Record) error {
+		if err := ls.ReadRecords(context.Background(), 0, -1, func(r ledger.Record) error {
 			bodies = append(bodies, append([]byte(nil), r.Body...))
 			return nil
 		}); err != nil {
@@ -399,7 +399,7 @@ func TestRestoreRefusesDamageAndOverwrite(t *testing.T) {
 			t.Skipf("tar: %v %s", err, out)
 		}
 	}
-	dbPath := filepath.Join(raw, data.DBFileName)
+	dbPath := filepath.Join(raw, store.DBFileName)
 	b, err := os.ReadFile(dbPath)
 	if err != nil {
 		t.Fatal(err)
@@ -407,7 +407,7 @@ func TestRestoreRefusesDamageAndOverwrite(t *testing.T) {
 	b[len(b)/2] ^= 0xff
 	os.WriteFile(dbPath, b, 0o600)
 	damaged := filepath.Join(work, "damaged.tar.gz")
-	if out, err := exec.Command("tar", "-czf", damaged, "-C", raw, "manifest.json", data.DBFileName, "ledger.key", "seclog.key").CombinedOutput(); err != nil {
+	if out, err := exec.Command("tar", "-czf", damaged, "-C", raw, "manifest.json", store.DBFileName, "ledger.key", "seclog.key").CombinedOutput(); err != nil {
 		t.Skipf("tar: %v %s", err, out)
 	}
 	target := filepath.Join(work, "target")
@@ -415,7 +415,7 @@ func TestRestoreRefusesDamageAndOverwrite(t *testing.T) {
 	if code == 0 || !strings.Contains(out, "SHA-256") {
 		t.Fatalf("restore of a damaged archive: %d %s", code, out)
 	}
-	if _, err := os.Stat(filepath.Join(target, data.DBFileName)); err == nil {
+	if _, err := os.Stat(filepath.Join(target, store.DBFileName)); err == nil {
 		t.Fatal("a damaged database was left in the target folder")
 	}
 
@@ -430,7 +430,7 @@ func TestRestoreRefusesDamageAndOverwrite(t *testing.T) {
 	kb[0] ^= 0x01
 	os.WriteFile(key, kb, 0o600)
 	damagedKey := filepath.Join(work, "damaged-key.tar.gz")
-	if out, err := exec.Command("tar", "-czf", damagedKey, "-C", raw, "manifest.json", data.DBFileName, "ledger.key", "seclog.key").CombinedOutput(); err != nil {
+	if out, err := exec.Command("tar", "-czf", damagedKey, "-C", raw, "manifest.json", store.DBFileName, "ledger.key", "seclog.key").CombinedOutput(); err != nil {
 		t.Skipf("tar: %v %s", err, out)
 	}
 	code, out = runCmd("restore", "--in", damagedKey, "--data", target)

@@ -10,7 +10,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"qingdan/data"
+	"qingdan/data/personal"
+	"qingdan/data/store"
 )
 
 // piiKeyName is the personal-data master key's file in the data folder.
@@ -34,19 +35,19 @@ func (p piiKeyFlag) piiKeyPath(dataDir string) string {
 // the data keys, and seals personal data still in plain text from before
 // the upgrade. A key that does not fit the database is an error: the
 // server does not start.
-func openPII(ctx context.Context, db *data.DB, path string, logger *slog.Logger) (*data.PII, error) {
-	masters, err := data.LoadOrCreatePIIKeyFile(ctx, db, path)
+func openPII(ctx context.Context, db *store.DB, path string, logger *slog.Logger) (*personal.PII, error) {
+	masters, err := personal.LoadOrCreatePIIKeyFile(ctx, db, path)
 	if err != nil {
 		return nil, err
 	}
-	reload := func() ([]data.PIIMasterKey, error) {
+	reload := func() ([]personal.PIIMasterKey, error) {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err
 		}
-		return data.ParsePIIKeyFile(b)
+		return personal.ParsePIIKeyFile(b)
 	}
-	pii, err := data.OpenPII(ctx, db, masters, reload)
+	pii, err := personal.OpenPII(ctx, db, masters, reload)
 	if err != nil {
 		return nil, fmt.Errorf("%w (key file %s)", err, path)
 	}
@@ -85,7 +86,7 @@ func runPII(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := (storageConfig{dataDir: f.dataDir, dbURL: f.dbURL}).requireDatabase(); err != nil {
 		return err
 	}
-	db, err := data.Open(ctx, f.dbURL, f.dataDir)
+	db, err := store.Open(ctx, f.dbURL, f.dataDir)
 	if err != nil {
 		return err
 	}
@@ -102,25 +103,25 @@ func runPII(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // rotatePIIKey writes a new key file holding the new key and the old ones,
 // re-wraps the database's keys under the new key, then keeps only the new
 // key. A crash at any step leaves a key file that opens the database.
-func rotatePIIKey(ctx context.Context, db *data.DB, path string) (string, int, error) {
+func rotatePIIKey(ctx context.Context, db *store.DB, path string) (string, int, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", 0, fmt.Errorf("pii rotate-key: %w", err)
 	}
-	old, err := data.ParsePIIKeyFile(b)
+	old, err := personal.ParsePIIKeyFile(b)
 	if err != nil {
 		return "", 0, err
 	}
-	next, err := data.NewPIIMasterKey()
+	next, err := personal.NewPIIMasterKey()
 	if err != nil {
 		return "", 0, err
 	}
-	if err := data.WritePIIKeyFile(path, append([]data.PIIMasterKey{next}, old...)); err != nil {
+	if err := personal.WritePIIKeyFile(path, append([]personal.PIIMasterKey{next}, old...)); err != nil {
 		return "", 0, err
 	}
-	n, err := data.RotatePIIMasterKey(ctx, db, old, next)
+	n, err := personal.RotatePIIMasterKey(ctx, db, old, next)
 	if err != nil {
 		return "", 0, fmt.Errorf("pii rotate-key: %w (the key file holds the new key and the old ones; the database is unchanged)", err)
 	}
-	return next.ID, n, data.WritePIIKeyFile(path, []data.PIIMasterKey{next})
+	return next.ID, n, personal.WritePIIKeyFile(path, []personal.PIIMasterKey{next})
 }

@@ -14,7 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/personal"
+	"qingdan/data/store"
 )
 
 // The personal data one test applicant submits, and the free text typed
@@ -102,9 +104,9 @@ func backupDatabase(t *testing.T, archive string) []byte {
 	for {
 		hdr, err := tr.Next()
 		if err != nil {
-			t.Fatalf("no %s in the backup: %v", data.DBFileName, err)
+			t.Fatalf("no %s in the backup: %v", store.DBFileName, err)
 		}
-		if hdr.Name == data.DBFileName {
+		if hdr.Name == store.DBFileName {
 			b, err := io.ReadAll(tr)
 			if err != nil {
 				t.Fatal(err)
@@ -159,15 +161,15 @@ func TestPersonalDataNotAtRest(t *testing.T) {
 		if !bytes.Contains(entry, []byte(`"reason_code":"no_longer_needed"`)) {
 			t.Errorf("the withdrawal's entry is %s, want the reason code in it", entry)
 		}
-		wal, _ := os.ReadFile(filepath.Join(dir, data.DBFileName+"-wal"))
+		wal, _ := os.ReadFile(filepath.Join(dir, store.DBFileName+"-wal"))
 		mustNotContain(t, "the WAL of the running server", wal)
-		db, _ := os.ReadFile(filepath.Join(dir, data.DBFileName))
+		db, _ := os.ReadFile(filepath.Join(dir, store.DBFileName))
 		mustNotContain(t, "the database file of the running server", db)
 		if code, out := runCmd("backup", "--data", dir, "--out", archive); code != exitOK {
 			t.Fatalf("backup: exit %d: %s", code, out)
 		}
 	})
-	for _, name := range []string{data.DBFileName, data.DBFileName + "-wal"} {
+	for _, name := range []string{store.DBFileName, store.DBFileName + "-wal"} {
 		b, _ := os.ReadFile(filepath.Join(dir, name))
 		mustNotContain(t, name, b)
 	}
@@ -181,8 +183,8 @@ func TestServeRefusesWrongPIIKey(t *testing.T) {
 	dir := t.TempDir()
 	serveFor(t, []string{"--data", dir}, func(string) {})
 	other := filepath.Join(t.TempDir(), "other.key")
-	k, _ := data.NewPIIMasterKey()
-	if err := data.WritePIIKeyFile(other, []data.PIIMasterKey{k}); err != nil {
+	k, _ := personal.NewPIIMasterKey()
+	if err := personal.WritePIIKeyFile(other, []personal.PIIMasterKey{k}); err != nil {
 		t.Fatal(err)
 	}
 	for name, key := range map[string]string{"another key": other, "no key file": filepath.Join(t.TempDir(), "pii.key")} {
@@ -209,7 +211,7 @@ func TestPIIRotateKey(t *testing.T) {
 		t.Fatalf("rotate-key: exit %d: %s", code, out)
 	}
 	after, _ := os.ReadFile(keyFile)
-	keys, err := data.ParsePIIKeyFile(after)
+	keys, err := personal.ParsePIIKeyFile(after)
 	if err != nil || len(keys) != 1 || bytes.Equal(before, after) {
 		t.Fatalf("key file after rotation: %d keys (%v), changed %v", len(keys), err, !bytes.Equal(before, after))
 	}
@@ -218,16 +220,16 @@ func TestPIIRotateKey(t *testing.T) {
 	}
 	serveFor(t, []string{"--data", dir}, func(string) {})
 	ctx := context.Background()
-	db, err := data.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	pii, err := data.OpenPII(ctx, db, keys, nil)
+	pii, err := personal.OpenPII(ctx, db, keys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := data.NewApprovals(db, nil, nil)
+	a := applications.NewApprovals(db, nil, nil)
 	a.UsePII(pii)
 	var numbers []string
 	db.Reader.Raw(`SELECT number FROM applicants`).Scan(&numbers)

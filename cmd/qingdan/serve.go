@@ -11,8 +11,12 @@ import (
 	"sync/atomic"
 	"time"
 
-	"qingdan/data"
+	"qingdan/data/applications"
+	"qingdan/data/calendar"
 	"qingdan/data/demo"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/policy"
 	"qingdan/web"
@@ -77,17 +81,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	catalog := data.NewCatalog(st.db, st.log)
+	catalog := lists.NewCatalog(st.db, st.log)
 	enforcer, err := policy.New(st.db.Writer)
 	if err != nil {
 		return err
 	}
-	identity := &web.Identity{Directory: data.NewDirectory(st.db, st.log), Enforcer: enforcer}
-	cals, err := data.NewCalendars(ctx, st.db, st.log)
+	ident := &web.Identity{Directory: identity.NewDirectory(st.db, st.log), Enforcer: enforcer}
+	cals, err := calendar.NewCalendars(ctx, st.db, st.log)
 	if err != nil {
 		return err
 	}
-	approvals := data.NewApprovals(st.db, st.log, cals.Current)
+	approvals := applications.NewApprovals(st.db, st.log, cals.Current)
 	approvals.SetClock(clock.Now)
 	pii, err := openPII(ctx, st.db, f.piiKeyPath(f.dataDir), logger)
 	if err != nil {
@@ -95,12 +99,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	approvals.UsePII(pii)
 	if f.demo && fresh {
-		if err := seedDemo(ctx, catalog, identity, approvals, clock, stdout); err != nil {
+		if err := seedDemo(ctx, catalog, ident, approvals, clock, stdout); err != nil {
 			return err
 		}
 	}
-	clock.Set(time.Time{})                               // real time from here on
-	go identity.FollowRoleChanges(ctx, rolePoll, logger) // grants made on other replicas
+	clock.Set(time.Time{})                            // real time from here on
+	go ident.FollowRoleChanges(ctx, rolePoll, logger) // grants made on other replicas
 	witnesses, err := parseWitnessKeys(f.witnessKeys)
 	if err != nil {
 		return err
@@ -109,9 +113,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
-		Calendars: cals, Identity: identity, Logger: logger, RateLimit: f.rateLimit,
-		Ready: st.ready, SecureCookies: f.secureCookies, TrustedProxies: f.trustedProxy, SessionStorage: data.NewSessions(st.db),
-		Witnesses: witnesses, Cosignatures: data.NewCosignatures(st.db), Metrics: metrics,
+		Calendars: cals, Identity: ident, Logger: logger, RateLimit: f.rateLimit,
+		Ready: st.ready, SecureCookies: f.secureCookies, TrustedProxies: f.trustedProxy, SessionStorage: identity.NewSessions(st.db),
+		Witnesses: witnesses, Cosignatures: store.NewCosignatures(st.db), Metrics: metrics,
 		Materials: f.uploads.quota(), BodyBudget: f.uploads.bodyBudget << 20})
 	fmt.Fprintf(stdout, "qingdan serving on http://%s\nledger origin: %s\nverifier key:  %s\n", f.addr, f.origin, st.key.VerifierKey)
 	logger.Info("serving", "addr", f.addr, "metrics_addr", f.metricsAddr, "origin", f.origin)
@@ -147,7 +151,7 @@ func (c *settableClock) Set(t time.Time) { c.at.Store(&t) }
 
 // seedDemo seeds the demo county, its accounts and a past of applications,
 // and prints the logins.
-func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity, approvals *data.Approvals,
+func seedDemo(ctx context.Context, catalog *lists.Catalog, ident *web.Identity, approvals *applications.Approvals,
 	clock *settableClock, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "seeding the demo county 清江县 through the ledger …")
 	if err := demo.Seed(ctx, catalog); err != nil {
@@ -161,7 +165,7 @@ func seedDemo(ctx context.Context, catalog *data.Catalog, identity *web.Identity
 	for i, dep := range d.Departments {
 		depts[i] = dep.Code
 	}
-	users, err := identity.SeedDemo(ctx, depts)
+	users, err := ident.SeedDemo(ctx, depts)
 	if err != nil {
 		return err
 	}
@@ -242,17 +246,17 @@ func serveUntilDone(ctx context.Context, srv *web.Server, f *serveFlags, logger 
 }
 
 // demoServices are the demo services whose power is in force.
-func demoServices(ctx context.Context, catalog *data.Catalog, all []data.ServiceItem) ([]data.ServiceItem, error) {
-	var out []data.ServiceItem
+func demoServices(ctx context.Context, catalog *lists.Catalog, all []lists.ServiceItem) ([]lists.ServiceItem, error) {
+	var out []lists.ServiceItem
 	for _, s := range all {
 		if s.PowerCode == "" {
 			continue
 		}
-		p, err := catalog.Get(ctx, data.KindPower, s.PowerCode)
+		p, err := catalog.Get(ctx, lists.KindPower, s.PowerCode)
 		if err != nil {
 			return nil, err
 		}
-		if sv, err := catalog.Get(ctx, data.KindService, s.Code); err == nil && p.Status == data.StatusInForce && sv.Status == data.StatusInForce {
+		if sv, err := catalog.Get(ctx, lists.KindService, s.Code); err == nil && p.Status == lists.StatusInForce && sv.Status == lists.StatusInForce {
 			out = append(out, s)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"qingdan/data"
+	"qingdan/data/identity"
 	"qingdan/policy"
 	"qingdan/web"
 )
@@ -77,8 +77,8 @@ func addUser(ctx context.Context, f *userFlags, password string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	id := &web.Identity{Directory: data.NewDirectory(st.db, st.log), Enforcer: enforcer}
-	if _, err := id.Directory.CreateUser(ctx, "system", data.User{Username: f.username, DisplayName: f.name, Dept: f.dept}, hash); err != nil {
+	id := &web.Identity{Directory: identity.NewDirectory(st.db, st.log), Enforcer: enforcer}
+	if _, err := id.Directory.CreateUser(ctx, "system", identity.User{Username: f.username, DisplayName: f.name, Dept: f.dept}, hash); err != nil {
 		return err
 	}
 	for _, role := range f.roles {

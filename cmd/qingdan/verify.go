@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 )
 
@@ -42,16 +43,16 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	db, err := data.Open(ctx, f.dbURL, f.dataDir)
+	db, err := store.Open(ctx, f.dbURL, f.dataDir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		return err
 	}
-	rep, err := ledger.Verify(ctx, store, f.origin, v, nil)
+	rep, err := ledger.Verify(ctx, ls, f.origin, v, nil)
 	var ve *ledger.VerifyError
 	if errors.As(err, &ve) {
 		return fmt.Errorf("%w: %v", errTampered, ve)
@@ -64,12 +65,12 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := verifySecurityLog(ctx, f, db, stdout); err != nil {
 		return err
 	}
-	return checkLists(ctx, store, db, stdout)
+	return checkLists(ctx, ls, db, stdout)
 }
 
 // verifySecurityLog verifies the security log with the key beside the
 // ledger's (seclog.key), when there is one.
-func verifySecurityLog(ctx context.Context, f *verifyFlags, db *data.DB, stdout io.Writer) error {
+func verifySecurityLog(ctx context.Context, f *verifyFlags, db *store.DB, stdout io.Writer) error {
 	raw, err := os.ReadFile(f.secKeyPath())
 	if errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintln(stdout, "security log: no key in the data folder, not checked")
@@ -82,11 +83,11 @@ func verifySecurityLog(ctx context.Context, f *verifyFlags, db *data.DB, stdout 
 	if err != nil {
 		return err
 	}
-	store, err := data.NewLedgerStore(db, data.SecurityLog)
+	ls, err := store.NewLedgerStore(db, store.SecurityLog)
 	if err != nil {
 		return err
 	}
-	rep, err := ledger.Verify(ctx, store, securityOrigin(f.origin), k.Verifier, nil)
+	rep, err := ledger.Verify(ctx, ls, securityOrigin(f.origin), k.Verifier, nil)
 	var ve *ledger.VerifyError
 	if errors.As(err, &ve) {
 		return fmt.Errorf("%w: security log: %v", errTampered, ve)
@@ -100,8 +101,8 @@ func verifySecurityLog(ctx context.Context, f *verifyFlags, db *data.DB, stdout 
 
 // checkLists rebuilds the list projections from the ledger and compares
 // them with the live tables.
-func checkLists(ctx context.Context, store *data.LedgerStore, db *data.DB, stdout io.Writer) error {
-	diffs, err := data.CheckProjections(ctx, store, db)
+func checkLists(ctx context.Context, ls *store.LedgerStore, db *store.DB, stdout io.Writer) error {
+	diffs, err := data.CheckProjections(ctx, ls, db)
 	if err != nil {
 		return err
 	}

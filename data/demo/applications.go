@@ -7,8 +7,9 @@ import (
 	"sort"
 	"time"
 
-	"qingdan/data"
 	"qingdan/data/applicant"
+	"qingdan/data/applications"
+	"qingdan/data/lists"
 )
 
 // Clock is a settable clock for seeding a past history: the ledger and the
@@ -21,13 +22,13 @@ type step struct {
 	app    int
 	action string
 	actor  string
-	ev     data.ActionEvent
+	ev     applications.ActionEvent
 }
 
 // SeedApplications writes n applications over the days before end, in
 // every state — some decided on time, some late, some overdue, some paused
 // — through the ledger, setting clock to each event's time.
-func SeedApplications(ctx context.Context, a *data.Approvals, clock Clock, services []data.ServiceItem, start, end time.Time, n int) error {
+func SeedApplications(ctx context.Context, a *applications.Approvals, clock Clock, services []lists.ServiceItem, start, end time.Time, n int) error {
 	rng := rand.New(rand.NewPCG(2026, 11))
 	var steps []step
 	for i := range n {
@@ -39,11 +40,11 @@ func SeedApplications(ctx context.Context, a *data.Approvals, clock Clock, servi
 	return runSteps(ctx, a, clock, rng, services, steps, numbers)
 }
 
-func runSteps(ctx context.Context, a *data.Approvals, clock Clock, rng *rand.Rand, services []data.ServiceItem, steps []step, numbers []string) error {
+func runSteps(ctx context.Context, a *applications.Approvals, clock Clock, rng *rand.Rand, services []lists.ServiceItem, steps []step, numbers []string) error {
 	for _, st := range steps {
 		clock.Set(st.at)
 		if st.action == "submit" {
-			sub, err := a.Submit(ctx, data.SubmitRequest{ServiceCode: services[st.app%len(services)].Code,
+			sub, err := a.Submit(ctx, applications.SubmitRequest{ServiceCode: services[st.app%len(services)].Code,
 				Summary: "网上申请", Applicant: fakeApplicant(rng)})
 			if err != nil {
 				return fmt.Errorf("demo: submit: %w", err)
@@ -66,7 +67,7 @@ func lifecycle(rng *rand.Rand, i int, dept string, at, end time.Time) []step {
 		at = at.Add(time.Duration(days)*24*time.Hour + time.Duration(rng.IntN(6))*time.Hour)
 		return at
 	}
-	add := func(days int, action, actor string, ev data.ActionEvent) bool {
+	add := func(days int, action, actor string, ev applications.ActionEvent) bool {
 		t := next(days)
 		if t.After(end) {
 			return false
@@ -77,22 +78,22 @@ func lifecycle(rng *rand.Rand, i int, dept string, at, end time.Time) []step {
 	fate := rng.IntN(100)
 	switch {
 	case fate < 8:
-		add(1, data.ActionRefuse, clerk, data.ActionEvent{Reason: "材料不齐全", Missing: []string{"营业执照复印件"}})
+		add(1, applications.ActionRefuse, clerk, applications.ActionEvent{Reason: "材料不齐全", Missing: []string{"营业执照复印件"}})
 		return out
 	case fate < 12:
-		add(1, data.ActionWithdraw, "public", data.ActionEvent{ReasonCode: "no_longer_needed"})
+		add(1, applications.ActionWithdraw, "public", applications.ActionEvent{ReasonCode: "no_longer_needed"})
 		return out
 	case fate < 18:
 		return out // waiting to be accepted
 	}
-	if !add(1+rng.IntN(2), data.ActionAccept, clerk, data.ActionEvent{}) || fate < 28 {
+	if !add(1+rng.IntN(2), applications.ActionAccept, clerk, applications.ActionEvent{}) || fate < 28 {
 		return out // accepted, open (some become overdue)
 	}
 	if fate < 34 {
-		add(2, data.ActionPause, clerk, data.ActionEvent{Procedure: "专家评审", Reason: "需组织专家评审"})
+		add(2, applications.ActionPause, clerk, applications.ActionEvent{Procedure: "专家评审", Reason: "需组织专家评审"})
 		return out
 	}
-	if !add(2+rng.IntN(8), data.ActionReview, reviewer, data.ActionEvent{Opinion: "材料齐全，符合法定形式"}) || fate < 42 {
+	if !add(2+rng.IntN(8), applications.ActionReview, reviewer, applications.ActionEvent{Opinion: "材料齐全，符合法定形式"}) || fate < 42 {
 		return out
 	}
 	outcome := "approved"
@@ -103,10 +104,10 @@ func lifecycle(rng *rand.Rand, i int, dept string, at, end time.Time) []step {
 	if fate%11 == 0 {
 		late = 25 // some decisions come late
 	}
-	if !add(late, data.ActionDecide, approver, data.ActionEvent{Outcome: outcome, Reason: "经审查", Basis: "依法作出决定"}) || fate < 60 {
+	if !add(late, applications.ActionDecide, approver, applications.ActionEvent{Outcome: outcome, Reason: "经审查", Basis: "依法作出决定"}) || fate < 60 {
 		return out
 	}
-	add(1+rng.IntN(3), data.ActionDeliver, clerk, data.ActionEvent{Method: "电子送达"})
+	add(1+rng.IntN(3), applications.ActionDeliver, clerk, applications.ActionEvent{Method: "电子送达"})
 	return out
 }
 

@@ -9,14 +9,14 @@
 package demo
 
 import (
-	"qingdan/data"
-
 	"bytes"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+
+	"qingdan/data/lists"
 )
 
 //go:embed county.json
@@ -39,17 +39,17 @@ type Dataset struct {
 
 // The dataset uses the list item types of package data.
 type (
-	Department     = data.Department
-	Boundary       = data.Boundary
-	Basis          = data.Basis
-	Fee            = data.Fee
-	Material       = data.Material
-	Step           = data.Step
-	Power          = data.PowerItem
-	Stage          = data.Stage
-	Responsibility = data.Responsibility
-	Service        = data.ServiceItem
-	Change         = data.ListChange
+	Department     = lists.Department
+	Boundary       = lists.Boundary
+	Basis          = lists.Basis
+	Fee            = lists.Fee
+	Material       = lists.Material
+	Step           = lists.Step
+	Power          = lists.PowerItem
+	Stage          = lists.Stage
+	Responsibility = lists.Responsibility
+	Service        = lists.ServiceItem
+	Change         = lists.ListChange
 )
 
 // Load decodes the embedded dataset strictly: unknown fields and trailing

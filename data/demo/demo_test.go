@@ -14,7 +14,7 @@ import (
 
 var (
 	categories    = []string{"XK", "CF", "QZ", "ZS", "JF", "JC", "QR", "JL", "CJ", "QT"}
-	applications  = []string{"XK", "ZS", "JF", "QR", "JL", "CJ", "QT"} // started by an application: 2-5 materials
+	applied       = []string{"XK", "ZS", "JF", "QR", "JL", "CJ", "QT"} // started by an application: 2-5 materials
 	natures       = []string{"法定", "授权", "受委托"}
 	levelsAll     = []string{"省", "市", "县", "乡镇"}
 	audiencesAll  = []string{"individual", "legal_person", "other_org"}
@@ -179,7 +179,7 @@ func powerProblems(p Power, depts map[string]bool) []string {
 		bad("effective_from got %q, want YYYY-MM-DD", p.EffectiveFrom)
 	}
 	out = append(out, feeProblems(p.Fee)...)
-	if slices.Contains(applications, p.Category) {
+	if slices.Contains(applied, p.Category) {
 		out = append(out, materialProblems(p.Materials, 2, 5)...)
 	} else {
 		out = append(out, materialProblems(p.Materials, 0, 5)...)

@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 )
 
 // Seeder is what seeding needs: the catalog's write operations.
 type Seeder interface {
-	Publish(ctx context.Context, actor string, kind data.Kind, item json.RawMessage, meta data.ChangeMeta) (*data.Written, error)
-	Amend(ctx context.Context, actor string, kind data.Kind, code string, changes map[string]json.RawMessage, meta data.ChangeMeta) (*data.Written, error)
-	Repeal(ctx context.Context, actor string, kind data.Kind, code string, meta data.ChangeMeta) (*data.Written, error)
+	Publish(ctx context.Context, actor string, kind lists.Kind, item json.RawMessage, meta lists.ChangeMeta) (*lists.Written, error)
+	Amend(ctx context.Context, actor string, kind lists.Kind, code string, changes map[string]json.RawMessage, meta lists.ChangeMeta) (*lists.Written, error)
+	Repeal(ctx context.Context, actor string, kind lists.Kind, code string, meta lists.ChangeMeta) (*lists.Written, error)
 }
 
 // Actor is who the demo's list changes are recorded as: the 编办's editor.
@@ -26,14 +26,14 @@ func Seed(ctx context.Context, s Seeder) error {
 	if err != nil {
 		return err
 	}
-	meta := data.ChangeMeta{BasisDoc: d.InitialBasisDoc, ChangeNote: "清单初次公布", Major: true,
+	meta := lists.ChangeMeta{BasisDoc: d.InitialBasisDoc, ChangeNote: "清单初次公布", Major: true,
 		EffectiveFrom: d.InitialEffectiveFrom}
 	steps := []struct {
-		kind  data.Kind
+		kind  lists.Kind
 		items any
 	}{
-		{data.KindDepartment, d.Departments}, {data.KindPower, d.Powers},
-		{data.KindResponsibility, d.Responsibilities}, {data.KindService, d.Services},
+		{lists.KindDepartment, d.Departments}, {lists.KindPower, d.Powers},
+		{lists.KindResponsibility, d.Responsibilities}, {lists.KindService, d.Services},
 	}
 	for _, st := range steps {
 		if err := publishAll(ctx, s, st.kind, st.items, meta); err != nil {
@@ -43,7 +43,7 @@ func Seed(ctx context.Context, s Seeder) error {
 	return applyHistory(ctx, s, d.History)
 }
 
-func publishAll(ctx context.Context, s Seeder, kind data.Kind, items any, meta data.ChangeMeta) error {
+func publishAll(ctx context.Context, s Seeder, kind lists.Kind, items any, meta lists.ChangeMeta) error {
 	raw, err := json.Marshal(items)
 	if err != nil {
 		return err
@@ -62,13 +62,13 @@ func publishAll(ctx context.Context, s Seeder, kind data.Kind, items any, meta d
 
 func applyHistory(ctx context.Context, s Seeder, history []Change) error {
 	for _, ch := range history {
-		meta := data.ChangeMeta{BasisDoc: ch.BasisDoc, ChangeNote: ch.ChangeNote, Major: ch.Major, EffectiveFrom: ch.EffectiveFrom}
+		meta := lists.ChangeMeta{BasisDoc: ch.BasisDoc, ChangeNote: ch.ChangeNote, Major: ch.Major, EffectiveFrom: ch.EffectiveFrom}
 		var err error
 		switch ch.Action {
 		case "amend":
-			_, err = s.Amend(ctx, Actor, data.Kind(ch.Kind), ch.Code, ch.Changes, meta)
+			_, err = s.Amend(ctx, Actor, lists.Kind(ch.Kind), ch.Code, ch.Changes, meta)
 		case "repeal":
-			_, err = s.Repeal(ctx, Actor, data.Kind(ch.Kind), ch.Code, meta)
+			_, err = s.Repeal(ctx, Actor, lists.Kind(ch.Kind), ch.Code, meta)
 		default:
 			err = fmt.Errorf("unknown action %q", ch.Action)
 		}

@@ -4,7 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"qingdan/data"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -12,14 +13,14 @@ import (
 // TestSeedThroughTheLedger seeds the demo county into a real SQLite
 // database through ledger events and checks what the lists then show.
 func TestSeedThroughTheLedger(t *testing.T) {
-	db, err := data.OpenSQLite(context.Background(), t.TempDir())
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	store, _ := data.NewLedgerStore(db, data.MainLog)
-	l := storetest.NewLog(t, store)
-	cat := data.NewCatalog(db, l)
+	ls, _ := store.NewLedgerStore(db, store.MainLog)
+	l := storetest.NewLog(t, ls)
+	cat := lists.NewCatalog(db, l)
 	ctx := context.Background()
 	if err := Seed(ctx, cat); err != nil {
 		t.Fatal(err)
@@ -31,11 +32,11 @@ func TestSeedThroughTheLedger(t *testing.T) {
 			repealed++
 		}
 	}
-	page, err := cat.List(ctx, data.ListQuery{Kind: data.KindPower, Status: data.StatusRepealed})
+	page, err := cat.List(ctx, lists.ListQuery{Kind: lists.KindPower, Status: lists.StatusRepealed})
 	if err != nil || page.Total != int64(repealed) {
 		t.Fatalf("repealed powers %d (%v), want %d", page.Total, err, repealed)
 	}
-	all, _ := cat.List(ctx, data.ListQuery{Kind: data.KindPower})
+	all, _ := cat.List(ctx, lists.ListQuery{Kind: lists.KindPower})
 	if all.Total != int64(len(d.Powers)) {
 		t.Fatalf("powers %d, want %d", all.Total, len(d.Powers))
 	}
@@ -44,7 +45,7 @@ func TestSeedThroughTheLedger(t *testing.T) {
 		t.Fatalf("ledger has %d entries, want %d", c.Size, want)
 	}
 	storetest.MustVerify(t, l, want)
-	rep, err := ledger.Verify(ctx, store, l.Origin(), l.Key().Verifier, nil)
+	rep, err := ledger.Verify(ctx, ls, l.Origin(), l.Key().Verifier, nil)
 	if err != nil || rep.Size != want {
 		t.Fatal(err)
 	}

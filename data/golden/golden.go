@@ -27,6 +27,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"qingdan/data"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/audit"
 )
@@ -244,17 +245,17 @@ func records(ctx context.Context, bodies [][]byte) ([]ledger.Record, error) {
 // current code: what a server that wrote the ledger would have left, so
 // that `qingdan verify --data dir` can check it.
 func (f *File) RestoreFolder(ctx context.Context, dir string) error {
-	db, err := data.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		return err
 	}
-	if err := f.Restore(ctx, store); err != nil {
+	if err := f.Restore(ctx, ls); err != nil {
 		return err
 	}
-	return data.Replay(ctx, store, db)
+	return data.Replay(ctx, ls, db)
 }

@@ -11,6 +11,7 @@ import (
 
 	"qingdan/data"
 	"qingdan/data/golden"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/audit"
 )
@@ -106,7 +107,7 @@ func auditGolden(t *testing.T, f *golden.File) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := data.OpenSQLite(ctx, t.TempDir())
+	db, err := store.OpenSQLite(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,19 +124,19 @@ func auditGolden(t *testing.T, f *golden.File) {
 
 // restoreGolden restores f into a data folder and checks it as `qingdan
 // verify` does; it returns the folder's database.
-func restoreGolden(t *testing.T, f *golden.File) *data.DB {
+func restoreGolden(t *testing.T, f *golden.File) *store.DB {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	if err := f.RestoreFolder(ctx, dir); err != nil {
 		t.Fatalf("restore and replay: %v", err)
 	}
-	db, err := data.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	store, err := data.NewLedgerStore(db, data.MainLog)
+	ls, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,10 +144,10 @@ func restoreGolden(t *testing.T, f *golden.File) *data.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ledger.Verify(ctx, store, f.Origin, v, nil); err != nil {
+	if _, err := ledger.Verify(ctx, ls, f.Origin, v, nil); err != nil {
 		t.Fatalf("verify the restored ledger: %v", err)
 	}
-	diffs, err := data.CheckProjections(ctx, store, db)
+	diffs, err := data.CheckProjections(ctx, ls, db)
 	if err != nil {
 		t.Fatalf("replay the restored ledger: %v", err)
 	}
@@ -159,7 +160,7 @@ func restoreGolden(t *testing.T, f *golden.File) *data.DB {
 // replayFollower projects each entry the auditor verified, in one
 // transaction per call.
 type replayFollower struct {
-	db   *data.DB
+	db   *store.DB
 	size int64
 }
 

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 
-	"qingdan/data"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
 )
 
 // Getter fetches a path of the service and returns a 200 answer's body.
@@ -25,11 +26,11 @@ var ErrGrantsNotServed = errors.New("listaudit: role grants not read (no auditor
 var _ Served = HTTPServed{}
 
 // listPaths are the API paths of the lists.
-var listPaths = map[data.Kind]string{data.KindDepartment: "departments", data.KindPower: "powers",
-	data.KindResponsibility: "responsibilities", data.KindService: "services"}
+var listPaths = map[lists.Kind]string{lists.KindDepartment: "departments", lists.KindPower: "powers",
+	lists.KindResponsibility: "responsibilities", lists.KindService: "services"}
 
 // List implements Served with GET /api/v1/<list>?page=&per_page=.
-func (h HTTPServed) List(ctx context.Context, kind data.Kind, page, perPage int) ([]json.RawMessage, int64, error) {
+func (h HTTPServed) List(ctx context.Context, kind lists.Kind, page, perPage int) ([]json.RawMessage, int64, error) {
 	b, err := h.Get(ctx, fmt.Sprintf("/api/v1/%s?page=%d&per_page=%d", listPaths[kind], page, perPage))
 	if err != nil {
 		return nil, 0, err
@@ -45,7 +46,7 @@ func (h HTTPServed) List(ctx context.Context, kind data.Kind, page, perPage int)
 }
 
 // Grants implements Served with GET /api/v1/roles through GetGrants.
-func (h HTTPServed) Grants(ctx context.Context) ([]data.RoleGrant, error) {
+func (h HTTPServed) Grants(ctx context.Context) ([]identity.RoleGrant, error) {
 	if h.GetGrants == nil {
 		return nil, ErrGrantsNotServed
 	}
@@ -54,7 +55,7 @@ func (h HTTPServed) Grants(ctx context.Context) ([]data.RoleGrant, error) {
 		return nil, err
 	}
 	var p struct {
-		Items []data.RoleGrant `json:"items"`
+		Items []identity.RoleGrant `json:"items"`
 	}
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("role grants: %w", err)

@@ -16,6 +16,9 @@ import (
 	"gorm.io/gorm"
 
 	"qingdan/data"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 )
 
@@ -24,7 +27,7 @@ import (
 // the same transactions, so an interrupted audit resumes without replaying
 // an entry twice.
 type Replay struct {
-	db      *data.DB
+	db      *store.DB
 	tx      *gorm.DB // open between Follow and Sync
 	size    int64
 	pending int
@@ -32,7 +35,7 @@ type Replay struct {
 
 // Open opens (creating) the replay folder dir.
 func Open(ctx context.Context, dir string) (*Replay, error) {
-	db, err := data.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -111,9 +114,9 @@ func (r *Replay) Sync(ctx context.Context) error {
 // Served is what the service publishes, as an auditor reads it.
 type Served interface {
 	// List returns one page of a list as served: each item's JSON.
-	List(ctx context.Context, kind data.Kind, page, perPage int) (items []json.RawMessage, total int64, err error)
+	List(ctx context.Context, kind lists.Kind, page, perPage int) (items []json.RawMessage, total int64, err error)
 	// Grants returns the role grants the service has in force.
-	Grants(ctx context.Context) ([]data.RoleGrant, error)
+	Grants(ctx context.Context) ([]identity.RoleGrant, error)
 }
 
 // Difference is one disagreement between the service and the replay.
@@ -133,17 +136,17 @@ func (d Difference) String() string {
 
 // Counts are the sizes of what was compared.
 type Counts struct {
-	Items  map[data.Kind]int
+	Items  map[lists.Kind]int
 	Grants int // -1: the role grants were not compared (ErrGrantsNotServed)
 }
 
 // Compare reads every list and the role grants from s and compares them
 // with the replay, item by item and field by field.
 func (r *Replay) Compare(ctx context.Context, s Served) ([]Difference, *Counts, error) {
-	counts := &Counts{Items: map[data.Kind]int{}}
-	cat := data.NewCatalog(r.db, nil)
+	counts := &Counts{Items: map[lists.Kind]int{}}
+	cat := lists.NewCatalog(r.db, nil)
 	var diffs []Difference
-	for _, k := range data.Kinds {
+	for _, k := range lists.Kinds {
 		want, err := replayedItems(ctx, cat, k)
 		if err != nil {
 			return nil, nil, err
@@ -172,10 +175,10 @@ type item map[string]any
 
 // replayedItems returns every item of a list rebuilt by the replay, as
 // the service would serve it, in the service's order.
-func replayedItems(ctx context.Context, cat *data.Catalog, k data.Kind) ([]json.RawMessage, error) {
+func replayedItems(ctx context.Context, cat *lists.Catalog, k lists.Kind) ([]json.RawMessage, error) {
 	var out []json.RawMessage
 	for page := 1; ; page++ {
-		p, err := cat.List(ctx, data.ListQuery{Kind: k, Page: page, PerPage: data.MaxPerPage})
+		p, err := cat.List(ctx, lists.ListQuery{Kind: k, Page: page, PerPage: lists.MaxPerPage})
 		if err != nil {
 			return nil, fmt.Errorf("listaudit: read replayed %s list: %w", k, err)
 		}
@@ -186,22 +189,22 @@ func replayedItems(ctx context.Context, cat *data.Catalog, k data.Kind) ([]json.
 			}
 			out = append(out, raw)
 		}
-		if int64(page*data.MaxPerPage) >= p.Total {
+		if int64(page*lists.MaxPerPage) >= p.Total {
 			return out, nil
 		}
 	}
 }
 
 // servedItems returns every item of a list as served, page by page.
-func servedItems(ctx context.Context, s Served, k data.Kind) ([]json.RawMessage, error) {
+func servedItems(ctx context.Context, s Served, k lists.Kind) ([]json.RawMessage, error) {
 	var out []json.RawMessage
 	for page := 1; ; page++ {
-		items, total, err := s.List(ctx, k, page, data.MaxPerPage)
+		items, total, err := s.List(ctx, k, page, lists.MaxPerPage)
 		if err != nil {
 			return nil, fmt.Errorf("listaudit: read served %s list: %w", k, err)
 		}
 		out = append(out, items...)
-		if int64(page*data.MaxPerPage) >= total || len(items) == 0 {
+		if int64(page*lists.MaxPerPage) >= total || len(items) == 0 {
 			return out, nil
 		}
 	}
@@ -308,7 +311,7 @@ func jsonText(v any) string {
 }
 
 func (r *Replay) compareGrants(ctx context.Context, s Served) ([]Difference, int, error) {
-	want, err := data.RoleGrants(ctx, r.db)
+	want, err := identity.RoleGrants(ctx, r.db)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -319,7 +322,7 @@ func (r *Replay) compareGrants(ctx context.Context, s Served) ([]Difference, int
 	if err != nil {
 		return nil, 0, fmt.Errorf("listaudit: read served role grants: %w", err)
 	}
-	key := func(g data.RoleGrant) string { return g.User + " " + g.Role + " " + g.Dept }
+	key := func(g identity.RoleGrant) string { return g.User + " " + g.Role + " " + g.Dept }
 	inLedger := map[string]bool{}
 	for _, g := range want {
 		inLedger[key(g)] = true

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/identity"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
@@ -15,20 +17,20 @@ import (
 // liveServed serves the lists of a live catalog, with one item's field
 // optionally altered, as a dishonest service would.
 type liveServed struct {
-	cat       *data.Catalog
-	db        *data.DB
+	cat       *lists.Catalog
+	db        *store.DB
 	alterCode string // a power's code
 }
 
-func (s liveServed) List(ctx context.Context, k data.Kind, page, perPage int) ([]json.RawMessage, int64, error) {
-	p, err := s.cat.List(ctx, data.ListQuery{Kind: k, Page: page, PerPage: perPage})
+func (s liveServed) List(ctx context.Context, k lists.Kind, page, perPage int) ([]json.RawMessage, int64, error) {
+	p, err := s.cat.List(ctx, lists.ListQuery{Kind: k, Page: page, PerPage: perPage})
 	if err != nil {
 		return nil, 0, err
 	}
 	var out []json.RawMessage
 	for _, it := range p.Items {
 		raw, _ := it.MarshalJSON()
-		if k == data.KindPower && it.Code == s.alterCode {
+		if k == lists.KindPower && it.Code == s.alterCode {
 			raw = []byte(strings.Replace(string(raw), `"status":"in_force"`, `"status":"repealed"`, 1))
 		}
 		out = append(out, raw)
@@ -36,25 +38,25 @@ func (s liveServed) List(ctx context.Context, k data.Kind, page, perPage int) ([
 	return out, p.Total, nil
 }
 
-func (s liveServed) Grants(ctx context.Context) ([]data.RoleGrant, error) {
-	return data.RoleGrants(ctx, s.db)
+func (s liveServed) Grants(ctx context.Context) ([]identity.RoleGrant, error) {
+	return identity.RoleGrants(ctx, s.db)
 }
 
 func TestReplayResumesAndCompares(t *testing.T) {
 	ctx := context.Background()
-	db, err := data.OpenSQLite(ctx, t.TempDir())
+	db, err := store.OpenSQLite(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	store, _ := data.NewLedgerStore(db, data.MainLog)
-	l := storetest.NewLog(t, store)
-	cat := data.NewCatalog(db, l)
+	ls, _ := store.NewLedgerStore(db, store.MainLog)
+	l := storetest.NewLog(t, ls)
+	cat := lists.NewCatalog(db, l)
 	if err := demo.Seed(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
 	var entries []*ledger.Entry
-	store.ReadRecords(ctx, 0, -1, func(r ledger.Record) error {
+	ls.ReadRecords(ctx, 0, -1, func(r ledger.Record) error {
 		e, err := ledger.Decode(r.Body)
 		entries = append(entries, e)
 		return err
@@ -94,10 +96,10 @@ func TestReplayResumesAndCompares(t *testing.T) {
 	}
 	r.Sync(ctx)
 	diffs, counts, err := r.Compare(ctx, liveServed{cat: cat, db: db})
-	if err != nil || len(diffs) != 0 || counts.Items[data.KindPower] < 150 {
+	if err != nil || len(diffs) != 0 || counts.Items[lists.KindPower] < 150 {
 		t.Fatalf("honest service: %v, %v, %+v", diffs, err, counts)
 	}
-	page, _ := cat.List(ctx, data.ListQuery{Kind: data.KindPower, Page: 2, PerPage: 1})
+	page, _ := cat.List(ctx, lists.ListQuery{Kind: lists.KindPower, Page: 2, PerPage: 1})
 	code := page.Items[0].Code
 	diffs, _, err = r.Compare(ctx, liveServed{cat: cat, db: db, alterCode: code})
 	if err != nil || len(diffs) != 1 || diffs[0].What != "power "+code || diffs[0].Field != "status" {

@@ -8,7 +8,8 @@ import (
 	"sort"
 	"sync"
 
-	"qingdan/data"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 )
 
 // Workers is how many changes of one kind Apply writes at a time; the
@@ -30,8 +31,8 @@ type Result struct {
 	Errors           []error // the first failures, by line
 }
 
-func (r *Result) counts(k data.Kind) *Counts {
-	if k == data.KindPower {
+func (r *Result) counts(k lists.Kind) *Counts {
+	if k == lists.KindPower {
 		return &r.Powers
 	}
 	return &r.Services
@@ -55,7 +56,7 @@ type lineError struct {
 // applying a plan of an unchanged file appends no entry. Failures are
 // counted and the first ones returned in the Result, with an error; an
 // error without failures means nothing was attempted.
-func Apply(ctx context.Context, cat *data.Catalog, plan *Plan, meta data.ChangeMeta, actor string) (*Result, error) {
+func Apply(ctx context.Context, cat *lists.Catalog, plan *Plan, meta lists.ChangeMeta, actor string) (*Result, error) {
 	if meta.BasisDoc == "" || meta.ChangeNote == "" {
 		return nil, errors.New("listimport: a change needs its basis document (依据文号) and a note")
 	}
@@ -66,8 +67,8 @@ func Apply(ctx context.Context, cat *data.Catalog, plan *Plan, meta data.ChangeM
 	var failures []lineError
 	failedDepts := map[string]bool{}
 	for _, d := range plan.Departments {
-		item, _ := json.Marshal(data.Department{Code: d.Code, Name: d.Name, Boundaries: []data.Boundary{}})
-		if _, err := cat.Publish(ctx, actor, data.KindDepartment, item, meta); err != nil {
+		item, _ := json.Marshal(lists.Department{Code: d.Code, Name: d.Name, Boundaries: []lists.Boundary{}})
+		if _, err := cat.Publish(ctx, actor, lists.KindDepartment, item, meta); err != nil {
 			failedDepts[d.Code] = true
 			failures = append(failures, lineError{d.Line, fmt.Errorf("department %s %s: %w", d.Code, d.Name, err)})
 			res.Failed++
@@ -76,7 +77,7 @@ func Apply(ctx context.Context, cat *data.Catalog, plan *Plan, meta data.ChangeM
 		res.Departments++
 		res.Appended++
 	}
-	for _, kind := range []data.Kind{data.KindPower, data.KindService} {
+	for _, kind := range []lists.Kind{lists.KindPower, lists.KindService} {
 		var todo []*Entry
 		for _, e := range plan.Entries {
 			if e.Kind != kind || (e.Action != Create && e.Action != Amend) {
@@ -106,7 +107,7 @@ func Apply(ctx context.Context, cat *data.Catalog, plan *Plan, meta data.ChangeM
 }
 
 // applyAll writes the entries of one kind with Workers goroutines.
-func applyAll(ctx context.Context, cat *data.Catalog, todo []*Entry, meta data.ChangeMeta, actor string, res *Result) []lineError {
+func applyAll(ctx context.Context, cat *lists.Catalog, todo []*Entry, meta lists.ChangeMeta, actor string, res *Result) []lineError {
 	var (
 		mu       sync.Mutex
 		failures []lineError
@@ -120,7 +121,7 @@ func applyAll(ctx context.Context, cat *data.Catalog, todo []*Entry, meta data.C
 				mu.Lock()
 				c := res.counts(e.Kind)
 				switch {
-				case errors.Is(err, data.ErrUnchanged):
+				case errors.Is(err, store.ErrUnchanged):
 					c.Unchanged++
 				case err != nil:
 					c.Reject++
@@ -148,7 +149,7 @@ func applyAll(ctx context.Context, cat *data.Catalog, todo []*Entry, meta data.C
 	return failures
 }
 
-func applyOne(ctx context.Context, cat *data.Catalog, e *Entry, meta data.ChangeMeta, actor string) error {
+func applyOne(ctx context.Context, cat *lists.Catalog, e *Entry, meta lists.ChangeMeta, actor string) error {
 	if e.Action == Create {
 		_, err := cat.Publish(ctx, actor, e.Kind, e.Item, meta)
 		return err

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
 )
 
 // The formats of list-valued cells; see the package documentation. Each
@@ -141,14 +141,14 @@ func closing(s string, open, close rune) int {
 	return -1
 }
 
-func parseBasis(cell string) ([]data.Basis, error) {
+func parseBasis(cell string) ([]lists.Basis, error) {
 	if strings.HasPrefix(cell, "[") {
-		var bs []data.Basis
+		var bs []lists.Basis
 		if jsonCell(cell, &bs) {
 			return bs, nil
 		}
 	}
-	out := []data.Basis{}
+	out := []lists.Basis{}
 	for _, line := range lines(cell) {
 		rest := line
 		for {
@@ -156,7 +156,7 @@ func parseBasis(cell string) ([]data.Basis, error) {
 			if rest == "" {
 				break
 			}
-			var b data.Basis
+			var b lists.Basis
 			b, rest = basisHead(rest)
 			rest = strings.TrimSpace(rest)
 			switch {
@@ -197,18 +197,18 @@ func trimBasisSeps(s string) string {
 }
 
 // basisHead reads law, doc_no and article from the start of s.
-func basisHead(s string) (data.Basis, string) {
-	var b data.Basis
+func basisHead(s string) (lists.Basis, string) {
+	var b lists.Basis
 	if strings.HasPrefix(s, "《") {
 		end := closing(s, '《', '》')
 		if end < 0 {
-			return data.Basis{Law: s}, ""
+			return lists.Basis{Law: s}, ""
 		}
 		b.Law, s = s[:end], s[end:]
 	} else {
 		end := strings.IndexAny(s, "（(：:")
 		if end <= 0 {
-			return data.Basis{Law: s}, ""
+			return lists.Basis{Law: s}, ""
 		}
 		b.Law, s = strings.TrimSpace(s[:end]), s[end:]
 	}
@@ -225,7 +225,7 @@ func basisHead(s string) (data.Basis, string) {
 	return b, s
 }
 
-func formatBasis(bs []data.Basis) string {
+func formatBasis(bs []lists.Basis) string {
 	if len(bs) == 0 {
 		return ""
 	}
@@ -257,16 +257,16 @@ var requiredMarks = []string{"（必要）", "（必需）", "（必须）", "�
 
 const optionalMark = "（非必要）"
 
-func parseMaterials(cell string) ([]data.Material, error) {
+func parseMaterials(cell string) ([]lists.Material, error) {
 	if strings.HasPrefix(cell, "[") {
-		var ms []data.Material
+		var ms []lists.Material
 		if jsonCell(cell, &ms) {
 			return ms, nil
 		}
 	}
-	out := []data.Material{}
+	out := []lists.Material{}
 	for _, l := range splitAny(cell, "；;") {
-		m := data.Material{Name: strings.TrimSpace(numbering.ReplaceAllString(l, "")), Required: true}
+		m := lists.Material{Name: strings.TrimSpace(numbering.ReplaceAllString(l, "")), Required: true}
 		for _, mark := range optionalMarks {
 			if strings.HasSuffix(m.Name, mark) && m.Name != mark {
 				m.Name, m.Required = strings.TrimSuffix(m.Name, mark), false
@@ -286,7 +286,7 @@ func parseMaterials(cell string) ([]data.Material, error) {
 	return out, nil
 }
 
-func formatMaterials(ms []data.Material) string {
+func formatMaterials(ms []lists.Material) string {
 	if len(ms) == 0 {
 		return ""
 	}
@@ -306,17 +306,17 @@ func formatMaterials(ms []data.Material) string {
 
 // ---- steps: name（N个工作日）, one per line
 
-func parseSteps(cell string) ([]data.Step, error) {
+func parseSteps(cell string) ([]lists.Step, error) {
 	if strings.HasPrefix(cell, "[") {
-		var ss []data.Step
+		var ss []lists.Step
 		if jsonCell(cell, &ss) {
 			return ss, nil
 		}
 	}
-	out := []data.Step{}
+	out := []lists.Step{}
 	for _, l := range splitAny(cell, "→；;") {
 		l = strings.TrimSpace(numbering.ReplaceAllString(l, ""))
-		st := data.Step{Name: l}
+		st := lists.Step{Name: l}
 		limit := ""
 		if strings.HasSuffix(l, "）") {
 			if i := strings.LastIndex(l, "（"); i > 0 {
@@ -343,7 +343,7 @@ func parseSteps(cell string) ([]data.Step, error) {
 	return out, nil
 }
 
-func formatSteps(ss []data.Step) string {
+func formatSteps(ss []lists.Step) string {
 	if len(ss) == 0 {
 		return ""
 	}
@@ -367,14 +367,14 @@ var (
 
 const feeBasisMark = "依据："
 
-func parseFee(cell string) (data.Fee, error) {
+func parseFee(cell string) (lists.Fee, error) {
 	if strings.HasPrefix(cell, "{") {
-		var f data.Fee
+		var f lists.Fee
 		if jsonCell(cell, &f) {
 			return f, nil
 		}
 	}
-	f := data.Fee{Items: []string{}}
+	f := lists.Fee{Items: []string{}}
 	ls := lines(cell)
 	if len(ls) == 0 {
 		return f, nil
@@ -405,7 +405,7 @@ func parseFee(cell string) (data.Fee, error) {
 	return f, nil
 }
 
-func formatFee(f data.Fee) string {
+func formatFee(f lists.Fee) string {
 	if !f.Charged && f.Basis == "" && len(f.Items) == 0 {
 		return "不收费"
 	}
@@ -577,19 +577,19 @@ func parseVisits(cell string) (int, error) {
 // statusOf reads 事项状态: repealed, in force, or not said.
 func statusOf(cell string) (string, bool) {
 	switch strings.ToLower(cell) {
-	case data.StatusRepealed, "已取消", "取消", "废止", "已废止", "失效", "已失效", "停止实施", "停用":
-		return data.StatusRepealed, true
-	case data.StatusInForce, "有效", "在用", "现行", "正常", "生效", "实施中", "在实施":
-		return data.StatusInForce, true
+	case lists.StatusRepealed, "已取消", "取消", "废止", "已废止", "失效", "已失效", "停止实施", "停用":
+		return lists.StatusRepealed, true
+	case lists.StatusInForce, "有效", "在用", "现行", "正常", "生效", "实施中", "在实施":
+		return lists.StatusInForce, true
 	}
 	return "", false
 }
 
 func formatStatus(s string) string {
 	switch s {
-	case data.StatusRepealed:
+	case lists.StatusRepealed:
 		return "已取消"
-	case data.StatusInForce:
+	case lists.StatusInForce:
 		return "有效"
 	}
 	return s

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 )
 
 func TestShortenCode(t *testing.T) {
@@ -40,19 +40,19 @@ func TestShortenCode(t *testing.T) {
 func TestParseBasis(t *testing.T) {
 	cases := []struct {
 		in   string
-		want []data.Basis
+		want []lists.Basis
 	}{
-		{"《中华人民共和国行政许可法》第二十九条", []data.Basis{{Law: "《中华人民共和国行政许可法》", Article: "第二十九条"}}},
-		{"《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）", []data.Basis{{Law: "《食品经营许可和备案管理办法》", DocNo: "国家市场监督管理总局令第78号"}}},
+		{"《中华人民共和国行政许可法》第二十九条", []lists.Basis{{Law: "《中华人民共和国行政许可法》", Article: "第二十九条"}}},
+		{"《食品经营许可和备案管理办法》（国家市场监督管理总局令第78号）", []lists.Basis{{Law: "《食品经营许可和备案管理办法》", DocNo: "国家市场监督管理总局令第78号"}}},
 		{"《土地管理法》第十四条第一款、第二款：土地争议，由当事人协商解决。",
-			[]data.Basis{{Law: "《土地管理法》", Article: "第十四条第一款、第二款", Text: "土地争议，由当事人协商解决。"}}},
+			[]lists.Basis{{Law: "《土地管理法》", Article: "第十四条第一款、第二款", Text: "土地争议，由当事人协商解决。"}}},
 		{"《中华人民共和国节约能源法》《固定资产投资项目节能审查办法》",
-			[]data.Basis{{Law: "《中华人民共和国节约能源法》"}, {Law: "《固定资产投资项目节能审查办法》"}}},
-		{"《甲法》第三条；《乙条例》第五条\n《丙办法》", []data.Basis{{Law: "《甲法》", Article: "第三条"}, {Law: "《乙条例》", Article: "第五条"}, {Law: "《丙办法》"}}},
-		{"《甲法》第三条规定的情形", []data.Basis{{Law: "《甲法》", Article: "第三条", Text: "规定的情形"}}},
+			[]lists.Basis{{Law: "《中华人民共和国节约能源法》"}, {Law: "《固定资产投资项目节能审查办法》"}}},
+		{"《甲法》第三条；《乙条例》第五条\n《丙办法》", []lists.Basis{{Law: "《甲法》", Article: "第三条"}, {Law: "《乙条例》", Article: "第五条"}, {Law: "《丙办法》"}}},
+		{"《甲法》第三条规定的情形", []lists.Basis{{Law: "《甲法》", Article: "第三条", Text: "规定的情形"}}},
 		{"国务院对确需保留的行政审批项目设定行政许可的决定：第1项",
-			[]data.Basis{{Law: "国务院对确需保留的行政审批项目设定行政许可的决定", Text: "第1项"}}},
-		{`[{"law":"《法》","doc_no":"","article":"","text":"一\n二"}]`, []data.Basis{{Law: "《法》", Text: "一\n二"}}},
+			[]lists.Basis{{Law: "国务院对确需保留的行政审批项目设定行政许可的决定", Text: "第1项"}}},
+		{`[{"law":"《法》","doc_no":"","article":"","text":"一\n二"}]`, []lists.Basis{{Law: "《法》", Text: "一\n二"}}},
 	}
 	for _, tc := range cases {
 		got, err := parseBasis(tc.in)
@@ -64,11 +64,11 @@ func TestParseBasis(t *testing.T) {
 
 func TestParseMaterialsStepsFee(t *testing.T) {
 	ms, _ := parseMaterials("1.申请书\n2、身份证（非必要）；（3）户口簿（必要）")
-	if want := []data.Material{{Name: "申请书", Required: true}, {Name: "身份证", Required: false}, {Name: "户口簿", Required: true}}; !reflect.DeepEqual(ms, want) {
+	if want := []lists.Material{{Name: "申请书", Required: true}, {Name: "身份证", Required: false}, {Name: "户口簿", Required: true}}; !reflect.DeepEqual(ms, want) {
 		t.Errorf("got materials %+v, want %+v", ms, want)
 	}
 	ss, err := parseSteps("受理（1个工作日）\n审查：3个工作日\n决定（即办）→送达")
-	if want := []data.Step{{Name: "受理", Days: 1}, {Name: "审查", Days: 3}, {Name: "决定", Days: 0}, {Name: "送达", Days: 0}}; err != nil || !reflect.DeepEqual(ss, want) {
+	if want := []lists.Step{{Name: "受理", Days: 1}, {Name: "审查", Days: 3}, {Name: "决定", Days: 0}, {Name: "送达", Days: 0}}; err != nil || !reflect.DeepEqual(ss, want) {
 		t.Errorf("got steps %+v, %v; want %+v", ss, err, want)
 	}
 	if _, err := parseSteps("审查（5天）"); err == nil {
@@ -76,12 +76,12 @@ func TestParseMaterialsStepsFee(t *testing.T) {
 	}
 	fees := []struct {
 		in   string
-		want data.Fee
+		want lists.Fee
 	}{
-		{"不收费", data.Fee{Items: []string{}}},
-		{"收费\n依据：《收费标准》\n工本费10元", data.Fee{Charged: true, Basis: "《收费标准》", Items: []string{"工本费10元"}}},
-		{"按规定收取工本费", data.Fee{Charged: true, Items: []string{"按规定收取工本费"}}},
-		{"本事项不收费。", data.Fee{Basis: "本事项不收费。", Items: []string{}}},
+		{"不收费", lists.Fee{Items: []string{}}},
+		{"收费\n依据：《收费标准》\n工本费10元", lists.Fee{Charged: true, Basis: "《收费标准》", Items: []string{"工本费10元"}}},
+		{"按规定收取工本费", lists.Fee{Charged: true, Items: []string{"按规定收取工本费"}}},
+		{"本事项不收费。", lists.Fee{Basis: "本事项不收费。", Items: []string{}}},
 	}
 	for _, tc := range fees {
 		if got, err := parseFee(tc.in); err != nil || !reflect.DeepEqual(got, tc.want) {
@@ -133,7 +133,7 @@ func TestParseScalars(t *testing.T) {
 // TestFormatsReadBack checks that each format reads back to its value,
 // falling back to JSON where the plain form cannot.
 func TestFormatsReadBack(t *testing.T) {
-	basis := [][]data.Basis{
+	basis := [][]lists.Basis{
 		{{Law: "《法》", DocNo: "主席令第七号", Article: "第二十九条", Text: "条文。"}},
 		{{Law: "《法》", Text: "第一行\n第二行"}},
 		{{Law: "没有书名号的文件", Article: "第三条"}},
@@ -143,19 +143,19 @@ func TestFormatsReadBack(t *testing.T) {
 			t.Errorf("basis %+v came back as %+v (cell %q)", b, got, formatBasis(b))
 		}
 	}
-	materials := [][]data.Material{{{Name: "申请书", Required: true}, {Name: "委托书（如有）", Required: false}}, {{Name: "1.奇怪的名字", Required: true}}, {{Name: "甲；乙", Required: true}}}
+	materials := [][]lists.Material{{{Name: "申请书", Required: true}, {Name: "委托书（如有）", Required: false}}, {{Name: "1.奇怪的名字", Required: true}}, {{Name: "甲；乙", Required: true}}}
 	for _, m := range materials {
 		if got, _ := parseMaterials(formatMaterials(m)); !reflect.DeepEqual(got, m) {
 			t.Errorf("materials %+v came back as %+v (cell %q)", m, got, formatMaterials(m))
 		}
 	}
-	fees := []data.Fee{{Items: []string{}}, {Charged: true, Basis: "依据", Items: []string{"甲", "乙"}}, {Items: []string{"怪"}}}
+	fees := []lists.Fee{{Items: []string{}}, {Charged: true, Basis: "依据", Items: []string{"甲", "乙"}}, {Items: []string{"怪"}}}
 	for _, f := range fees {
 		if got, _ := parseFee(formatFee(f)); !reflect.DeepEqual(normalized(got), normalized(f)) {
 			t.Errorf("fee %+v came back as %+v (cell %q)", f, got, formatFee(f))
 		}
 	}
-	steps := [][]data.Step{{{Name: "受理", Days: 0}, {Name: "审查（现场）", Days: 3}}, {{Name: "1.受理", Days: 1}}}
+	steps := [][]lists.Step{{{Name: "受理", Days: 0}, {Name: "审查（现场）", Days: 3}}, {{Name: "1.受理", Days: 1}}}
 	for _, s := range steps {
 		if got, _ := parseSteps(formatSteps(s)); !reflect.DeepEqual(got, s) {
 			t.Errorf("steps %+v came back as %+v (cell %q)", s, got, formatSteps(s))

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
 )
 
 // Export formats.
@@ -30,14 +30,14 @@ const utf8BOM = "\uFEFF"
 // codes to the names written under 实施主体 and 联办机构 (a code missing
 // from it is written as the code, which import also accepts). Importing
 // the result changes nothing.
-func WriteCSV(w io.Writer, kind data.Kind, items []*data.Item, deptNames map[string]string) error {
+func WriteCSV(w io.Writer, kind lists.Kind, items []*lists.Item, deptNames map[string]string) error {
 	var cols []column
 	switch kind {
-	case data.KindPower:
+	case lists.KindPower:
 		cols = powerColumns
-	case data.KindService:
+	case lists.KindService:
 		cols = serviceColumns
-	case data.KindResponsibility:
+	case lists.KindResponsibility:
 		cols = responsibilityColumns
 	default:
 		return fmt.Errorf("listimport: CSV export covers powers, responsibilities and services, not %s (use JSON)", kind)
@@ -75,7 +75,7 @@ func WriteCSV(w io.Writer, kind data.Kind, items []*data.Item, deptNames map[str
 }
 
 // csvCells renders the cells of one item by field key.
-func csvCells(it *data.Item, deptNames map[string]string) (map[string]string, error) {
+func csvCells(it *lists.Item, deptNames map[string]string) (map[string]string, error) {
 	name := func(code string) string {
 		if n, ok := deptNames[code]; ok && n != "" {
 			return n
@@ -83,11 +83,11 @@ func csvCells(it *data.Item, deptNames map[string]string) (map[string]string, er
 		return code
 	}
 	m := map[string]string{"status": formatStatus(it.Status), "version": strconv.Itoa(it.Version)}
-	if it.Kind == data.KindResponsibility {
+	if it.Kind == lists.KindResponsibility {
 		return responsibilityCells(it, m, name)
 	}
-	if it.Kind == data.KindPower {
-		var p data.PowerItem
+	if it.Kind == lists.KindPower {
+		var p lists.PowerItem
 		if err := json.Unmarshal(it.Raw, &p); err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func csvCells(it *data.Item, deptNames map[string]string) (map[string]string, er
 		}
 		return m, nil
 	}
-	var s data.ServiceItem
+	var s lists.ServiceItem
 	if err := json.Unmarshal(it.Raw, &s); err != nil {
 		return nil, err
 	}
@@ -143,16 +143,16 @@ func orSelf(m map[string]string, k string) string {
 }
 
 func categoryName(c string) string {
-	if n, ok := data.CategoryNames[c]; ok {
+	if n, ok := lists.CategoryNames[c]; ok {
 		return n[0]
 	}
 	return c
 }
 
-// WriteJSON writes items as {"items":[…]}, each as data.Item marshals it
+// WriteJSON writes items as {"items":[…]}, each as lists.Item marshals it
 // (its fields plus status, version and ledger_index), one per line.
 // Importing the result changes nothing.
-func WriteJSON(w io.Writer, kind data.Kind, items []*data.Item) error {
+func WriteJSON(w io.Writer, kind lists.Kind, items []*lists.Item) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`{"items":[`)
 	for i, it := range items {
@@ -175,7 +175,7 @@ func WriteJSON(w io.Writer, kind data.Kind, items []*data.Item) error {
 
 // ExportAll writes every item of a list, repealed ones included, in
 // format FormatCSV or FormatJSON.
-func ExportAll(ctx context.Context, cat *data.Catalog, kind data.Kind, format string, w io.Writer) error {
+func ExportAll(ctx context.Context, cat *lists.Catalog, kind lists.Kind, format string, w io.Writer) error {
 	if format != FormatCSV && format != FormatJSON {
 		return fmt.Errorf("listimport: export format %q (want csv or json)", format)
 	}
@@ -186,7 +186,7 @@ func ExportAll(ctx context.Context, cat *data.Catalog, kind data.Kind, format st
 	if format == FormatJSON {
 		return WriteJSON(w, kind, items)
 	}
-	depts, err := ListAll(ctx, cat, data.KindDepartment)
+	depts, err := ListAll(ctx, cat, lists.KindDepartment)
 	if err != nil {
 		return err
 	}
@@ -196,10 +196,10 @@ func ExportAll(ctx context.Context, cat *data.Catalog, kind data.Kind, format st
 // deptNames maps department codes to names, leaving out the departments
 // whose name another one shares (import could not tell them apart; their
 // code is written instead).
-func deptNames(depts []*data.Item) map[string]string {
+func deptNames(depts []*lists.Item) map[string]string {
 	names, uses := make(map[string]string, len(depts)), map[string]int{}
 	for _, d := range depts {
-		var dep data.Department
+		var dep lists.Department
 		if json.Unmarshal(d.Raw, &dep) == nil {
 			names[dep.Code] = dep.Name
 			uses[listfile.NormalizeDeptName(dep.Name)]++
@@ -215,8 +215,8 @@ func deptNames(depts []*data.Item) map[string]string {
 
 // responsibilityCells fills a responsibility row: one line per stage
 // ("受理：duty（basis）") and one per accountability case.
-func responsibilityCells(it *data.Item, m map[string]string, name func(string) string) (map[string]string, error) {
-	var r data.Responsibility
+func responsibilityCells(it *lists.Item, m map[string]string, name func(string) string) (map[string]string, error) {
+	var r lists.Responsibility
 	if err := json.Unmarshal(it.Raw, &r); err != nil {
 		return nil, err
 	}

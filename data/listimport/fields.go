@@ -1,6 +1,6 @@
 package listimport
 
-import "qingdan/data"
+import "qingdan/data/lists"
 
 // column is one column of an export and what import reads it as: key is
 // both the listfile field key and the item's JSON field (dept_name, status
@@ -42,11 +42,11 @@ var responsibilityColumns = []column{
 
 // itemFields are the fields of each kind that a file can set (code and
 // the department aside), in the model's order.
-var itemFields = map[data.Kind][]string{
-	data.KindPower: {"name", "subitem", "category", "basis", "dept", "nature", "office", "joint", "levels",
+var itemFields = map[lists.Kind][]string{
+	lists.KindPower: {"name", "subitem", "category", "basis", "dept", "nature", "office", "joint", "levels",
 		"audience", "legal_limit", "promised_limit", "case_kind", "fee", "conditions", "materials", "steps",
 		"consult_phone", "complaint_phone", "effective_from", "penalty_scope", "integrity_risks"},
-	data.KindService: {"name", "audience", "theme", "hot", "online_depth", "visits", "dept", "power_code",
+	lists.KindService: {"name", "audience", "theme", "hot", "online_depth", "visits", "dept", "power_code",
 		"category", "materials", "fee", "legal_limit", "promised_limit", "location", "hours", "consult_phone"},
 }
 

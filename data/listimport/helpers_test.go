@@ -9,25 +9,26 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 )
 
-var testMeta = data.ChangeMeta{BasisDoc: "广安区编办〔2026〕3号", ChangeNote: "导入政务服务事项目录", EffectiveFrom: "2026-01-01"}
+var testMeta = lists.ChangeMeta{BasisDoc: "广安区编办〔2026〕3号", ChangeNote: "导入政务服务事项目录", EffectiveFrom: "2026-01-01"}
 
 const testActor = "editor.bianban"
 
 // newCatalog opens a real SQLite database and ledger in a temporary folder.
-func newCatalog(t testing.TB) (*data.Catalog, *ledger.Log) {
+func newCatalog(t testing.TB) (*lists.Catalog, *ledger.Log) {
 	t.Helper()
-	db, err := data.OpenSQLite(context.Background(), t.TempDir())
+	db, err := store.OpenSQLite(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s, err := data.NewLedgerStore(db, data.MainLog)
+	s, err := store.NewLedgerStore(db, store.MainLog)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func newCatalog(t testing.TB) (*data.Catalog, *ledger.Log) {
 		Data: map[string]string{"origin": l.Origin()}}); err != nil {
 		t.Fatal(err)
 	}
-	return data.NewCatalog(db, l), l
+	return lists.NewCatalog(db, l), l
 }
 
 // ledgerSize is the number of entries in the log.
@@ -60,7 +61,7 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-func publish(t testing.TB, cat *data.Catalog, kind data.Kind, item any) {
+func publish(t testing.TB, cat *lists.Catalog, kind lists.Kind, item any) {
 	t.Helper()
 	if _, err := cat.Publish(context.Background(), testActor, kind, mustJSON(item), testMeta); err != nil {
 		t.Fatalf("publish %s: %v", kind, err)
@@ -78,7 +79,7 @@ func readTable(t testing.TB, name string, content []byte) *listfile.Table {
 }
 
 // plan reads and plans a file.
-func plan(t testing.TB, cat *data.Catalog, name string, content []byte, opts Options) *Plan {
+func plan(t testing.TB, cat *lists.Catalog, name string, content []byte, opts Options) *Plan {
 	t.Helper()
 	p, err := NewPlan(context.Background(), cat, readTable(t, name, content), opts)
 	if err != nil {
@@ -88,7 +89,7 @@ func plan(t testing.TB, cat *data.Catalog, name string, content []byte, opts Opt
 }
 
 // apply applies a plan and fails on any error.
-func apply(t testing.TB, cat *data.Catalog, p *Plan) *Result {
+func apply(t testing.TB, cat *lists.Catalog, p *Plan) *Result {
 	t.Helper()
 	res, err := Apply(context.Background(), cat, p, testMeta, testActor)
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 	"sort"
 	"strings"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 )
 
 // Options tune NewPlan.
@@ -21,10 +22,10 @@ type Options struct {
 	// DeptAliases maps other spellings of department names to the listed
 	// name (see listfile.DeptAliases).
 	DeptAliases listfile.DeptAliases
-	// Kind, if set to data.KindPower or data.KindService, makes every row
+	// Kind, if set to lists.KindPower or lists.KindService, makes every row
 	// an item of that kind; by default a row is a service if its category
 	// is 公共服务 or it names the power it implements, else a power.
-	Kind data.Kind
+	Kind lists.Kind
 	// Category (XK … QT, GG) is the category of rows whose file has no
 	// 权力类型 column or whose cell is empty: for a list of one type.
 	Category string
@@ -47,7 +48,7 @@ const (
 // Entry is the plan for one row.
 type Entry struct {
 	Line     int
-	Kind     data.Kind // power or service
+	Kind     lists.Kind // power or service
 	Action   Action
 	Code     string // the list code ("" if the row has none that is usable)
 	FileCode string // the code as the file writes it, when it was shortened
@@ -93,7 +94,7 @@ type Plan struct {
 	// Missing lists, per kind with rows, the item fields the file has no
 	// column for: new items leave them empty (0 for time limits) and
 	// listed items keep theirs.
-	Missing map[data.Kind][]string
+	Missing map[lists.Kind][]string
 	// Empty gives, per field key, the lines whose cell is empty although
 	// the column exists (the field is then not set either).
 	Empty map[string][]int
@@ -104,8 +105,8 @@ type Plan struct {
 // NewPlan plans the import of t into cat's lists. It reads the lists and
 // writes nothing. Rows that cannot become a valid item are rejected with
 // the reason; only a failure to read the lists is an error.
-func NewPlan(ctx context.Context, cat *data.Catalog, t *listfile.Table, opts Options) (*Plan, error) {
-	if opts.Kind != "" && opts.Kind != data.KindPower && opts.Kind != data.KindService {
+func NewPlan(ctx context.Context, cat *lists.Catalog, t *listfile.Table, opts Options) (*Plan, error) {
+	if opts.Kind != "" && opts.Kind != lists.KindPower && opts.Kind != lists.KindService {
 		return nil, fmt.Errorf("listimport: Options.Kind must be power or service, not %q", opts.Kind)
 	}
 	if opts.Category != "" {
@@ -118,7 +119,7 @@ func NewPlan(ctx context.Context, cat *data.Catalog, t *listfile.Table, opts Opt
 	p := &planner{opts: opts, t: t, has: map[string]bool{}, used: map[string]bool{}, seen: map[string]int{},
 		newDepts: map[string]*NewDept{}, matched: map[string]bool{},
 		plan: &Plan{Source: opts.Source, Format: t.Format, Encoding: t.Encoding, Rows: len(t.Rows),
-			Missing: map[data.Kind][]string{}, Empty: map[string][]int{}}}
+			Missing: map[lists.Kind][]string{}, Empty: map[string][]int{}}}
 	for _, c := range append(slices.Clone(t.Columns), t.UnknownColumns...) {
 		p.has[c] = true
 	}
@@ -130,7 +131,7 @@ func NewPlan(ctx context.Context, cat *data.Catalog, t *listfile.Table, opts Opt
 			return nil, fmt.Errorf("listimport: Options.Dept: %w", err)
 		}
 	}
-	kinds := map[data.Kind]bool{}
+	kinds := map[lists.Kind]bool{}
 	for _, r := range t.Rows {
 		e := p.row(r)
 		kinds[e.Kind] = true
@@ -153,17 +154,17 @@ type planner struct {
 	byName        map[string]string // normalised name → code (listed and new)
 	newDepts      map[string]*NewDept
 	matched       map[string]bool
-	items         map[data.Kind]map[string]*data.Item
+	items         map[lists.Kind]map[string]*lists.Item
 	repealedDepts map[string]bool
 	// droppedParents counts services with a 主项, which they cannot keep.
 	droppedParents int
 }
 
 // ListAll reads every item of a list, per_page 100 at a time.
-func ListAll(ctx context.Context, cat *data.Catalog, kind data.Kind) ([]*data.Item, error) {
-	var out []*data.Item
+func ListAll(ctx context.Context, cat *lists.Catalog, kind lists.Kind) ([]*lists.Item, error) {
+	var out []*lists.Item
 	for page := 1; ; page++ {
-		pg, err := cat.List(ctx, data.ListQuery{Kind: kind, Page: page, PerPage: data.MaxPerPage})
+		pg, err := cat.List(ctx, lists.ListQuery{Kind: kind, Page: page, PerPage: lists.MaxPerPage})
 		if err != nil {
 			return nil, err
 		}
@@ -175,32 +176,32 @@ func ListAll(ctx context.Context, cat *data.Catalog, kind data.Kind) ([]*data.It
 }
 
 // load reads the departments, powers and services.
-func (p *planner) load(ctx context.Context, cat *data.Catalog) error {
+func (p *planner) load(ctx context.Context, cat *lists.Catalog) error {
 	p.depts, p.byName, p.repealedDepts = map[string]string{}, map[string]string{}, map[string]bool{}
-	depts, err := ListAll(ctx, cat, data.KindDepartment)
+	depts, err := ListAll(ctx, cat, lists.KindDepartment)
 	if err != nil {
 		return err
 	}
 	for _, it := range depts {
-		var d data.Department
+		var d lists.Department
 		if err := json.Unmarshal(it.Raw, &d); err != nil {
 			return fmt.Errorf("listimport: department %s: %w", it.Code, err)
 		}
 		p.depts[d.Code] = d.Name
-		if it.Status != data.StatusInForce {
+		if it.Status != lists.StatusInForce {
 			p.repealedDepts[d.Code] = true
 		}
 		if n := listfile.NormalizeDeptName(d.Name); p.byName[n] == "" {
 			p.byName[n] = d.Code
 		}
 	}
-	p.items = map[data.Kind]map[string]*data.Item{}
-	for _, k := range []data.Kind{data.KindPower, data.KindService} {
+	p.items = map[lists.Kind]map[string]*lists.Item{}
+	for _, k := range []lists.Kind{lists.KindPower, lists.KindService} {
 		list, err := ListAll(ctx, cat, k)
 		if err != nil {
 			return err
 		}
-		p.items[k] = make(map[string]*data.Item, len(list))
+		p.items[k] = make(map[string]*lists.Item, len(list))
 		for _, it := range list {
 			p.items[k][it.Code] = it
 		}
@@ -226,7 +227,7 @@ func (p *planner) resolveDept(cell string, line int) (string, error) {
 		return cell, nil
 	}
 	code := deptCodeFor(name, func(c string) bool { _, ok := p.depts[c]; return ok })
-	d := data.Department{Code: code, Name: name}
+	d := lists.Department{Code: code, Name: name}
 	if err := d.Validate(); err != nil {
 		return "", err
 	}
@@ -297,17 +298,17 @@ func (p *planner) row(row listfile.Row) *Entry {
 		given["category"] = category
 	}
 	switch {
-	case e.Kind == data.KindPower && category == "GG":
+	case e.Kind == lists.KindPower && category == "GG":
 		r.fail("category", "公共服务 is not a power (import the row as a service)")
-	case e.Kind == data.KindPower && category == "" && r.errs["category"] == "":
+	case e.Kind == lists.KindPower && category == "" && r.errs["category"] == "":
 		r.fail("category", "the row has no 权力类型")
-	case e.Kind == data.KindService && hasPowerCode:
+	case e.Kind == lists.KindService && hasPowerCode:
 		if code, _, err := ShortenCode(powerCode); err != nil {
 			r.fail("power_code", "%v", err)
 		} else {
 			given["power_code"] = code
 		}
-	case e.Kind == data.KindService && category == "":
+	case e.Kind == lists.KindService && category == "":
 		defaults["category"] = "GG"
 	}
 
@@ -318,7 +319,7 @@ func (p *planner) row(row listfile.Row) *Entry {
 	}
 	p.code(r, e, category, given)
 	p.values(r, e.Kind, given)
-	if e.Kind == data.KindService {
+	if e.Kind == lists.KindService {
 		p.serviceAudience(r, e, given, defaults)
 	}
 	status, hasStatus := "", false
@@ -359,14 +360,14 @@ func (p *planner) category(r *rowReader) string {
 	return c
 }
 
-func (p *planner) kindOf(category string, hasPowerCode bool) data.Kind {
+func (p *planner) kindOf(category string, hasPowerCode bool) lists.Kind {
 	switch {
 	case p.opts.Kind != "":
 		return p.opts.Kind
 	case category == "GG" || hasPowerCode:
-		return data.KindService
+		return lists.KindService
 	}
-	return data.KindPower
+	return lists.KindPower
 }
 
 // unclassified are 主项名称 values that name no 主项.
@@ -378,7 +379,7 @@ func (p *planner) names(r *rowReader, e *Entry, given map[string]any) {
 	if _, ok := r.fields["name"]; !ok {
 		r.fail("name", "the file has no 事项名称 column")
 	}
-	if e.Kind == data.KindPower && !p.has["subitem"] && p.has["parent_name"] {
+	if e.Kind == lists.KindPower && !p.has["subitem"] && p.has["parent_name"] {
 		parent, _ := r.cell("parent_name")
 		if parent != "" && !unclassified[parent] && parent != name {
 			given["name"], given["subitem"] = parent, name
@@ -386,7 +387,7 @@ func (p *planner) names(r *rowReader, e *Entry, given map[string]any) {
 			return
 		}
 		given["subitem"] = "" // the file says there is no 主项 above it
-	} else if e.Kind == data.KindPower {
+	} else if e.Kind == lists.KindPower {
 		if sub, ok := r.cell("subitem"); ok {
 			given["subitem"] = sub
 		}
@@ -463,13 +464,13 @@ func (p *planner) code(r *rowReader, e *Entry, category string, given map[string
 }
 
 // values reads the fields of the kind that need no special handling.
-func (p *planner) values(r *rowReader, kind data.Kind, given map[string]any) {
+func (p *planner) values(r *rowReader, kind lists.Kind, given map[string]any) {
 	for _, key := range itemFields[kind] {
 		switch key {
 		case "name", "subitem", "category", "dept", "power_code":
 			continue // read by row
 		case "audience":
-			if kind == data.KindService {
+			if kind == lists.KindService {
 				continue // read by serviceAudience
 			}
 		}
@@ -585,35 +586,35 @@ func (p *planner) decide(e *Entry, given, defaults map[string]any, status string
 	}
 	cur := p.items[e.Kind][e.Code]
 	switch {
-	case cur == nil && hasStatus && status == data.StatusRepealed:
+	case cur == nil && hasStatus && status == lists.StatusRepealed:
 		return reject(e, "the file marks it repealed (已取消) and it is not listed: nothing to import")
 	case cur == nil:
 		return p.create(e, given, defaults)
-	case cur.Status == data.StatusRepealed && hasStatus && status == data.StatusRepealed:
+	case cur.Status == lists.StatusRepealed && hasStatus && status == lists.StatusRepealed:
 		e.Action = Unchanged
 		return e
-	case cur.Status == data.StatusRepealed:
+	case cur.Status == lists.StatusRepealed:
 		return reject(e, fmt.Sprintf("%s was repealed (version %d); listing it again needs a new basis, which import does not do", e.Code, cur.Version))
-	case hasStatus && status == data.StatusRepealed:
+	case hasStatus && status == lists.StatusRepealed:
 		return reject(e, "the file marks it repealed (已取消) but it is in force; repeal it with its own basis document (import does not repeal)")
 	}
 	return p.amend(e, cur, given)
 }
 
-func otherKind(k data.Kind) data.Kind {
-	if k == data.KindPower {
-		return data.KindService
+func otherKind(k lists.Kind) lists.Kind {
+	if k == lists.KindPower {
+		return lists.KindService
 	}
-	return data.KindPower
+	return lists.KindPower
 }
 
 // emptyItem is a new item of kind with empty lists rather than nulls.
-func emptyItem(kind data.Kind) any {
-	if kind == data.KindPower {
-		return data.PowerItem{Basis: []data.Basis{}, Joint: []string{}, Levels: []string{}, Audience: []string{},
-			Fee: data.Fee{Items: []string{}}, Materials: []data.Material{}, Steps: []data.Step{}, IntegrityRisks: []string{}}
+func emptyItem(kind lists.Kind) any {
+	if kind == lists.KindPower {
+		return lists.PowerItem{Basis: []lists.Basis{}, Joint: []string{}, Levels: []string{}, Audience: []string{},
+			Fee: lists.Fee{Items: []string{}}, Materials: []lists.Material{}, Steps: []lists.Step{}, IntegrityRisks: []string{}}
 	}
-	return data.ServiceItem{Materials: []data.Material{}, Fee: data.Fee{Items: []string{}}}
+	return lists.ServiceItem{Materials: []lists.Material{}, Fee: lists.Fee{Items: []string{}}}
 }
 
 func (p *planner) create(e *Entry, given, defaults map[string]any) *Entry {
@@ -629,15 +630,15 @@ func (p *planner) create(e *Entry, given, defaults map[string]any) *Entry {
 		return reject(e, err.Error())
 	}
 	e.Action, e.Item = Create, item
-	if e.Kind == data.KindService {
-		var s data.ServiceItem
+	if e.Kind == lists.KindService {
+		var s lists.ServiceItem
 		json.Unmarshal(item, &s)
 		e.powerCode = s.PowerCode
 	}
 	return e
 }
 
-func (p *planner) amend(e *Entry, cur *data.Item, given map[string]any) *Entry {
+func (p *planner) amend(e *Entry, cur *lists.Item, given map[string]any) *Entry {
 	fields := map[string]json.RawMessage{}
 	if err := json.Unmarshal(cur.Raw, &fields); err != nil {
 		return reject(e, fmt.Sprintf("listed item unreadable: %v", err))
@@ -661,8 +662,8 @@ func (p *planner) amend(e *Entry, cur *data.Item, given map[string]any) *Entry {
 	if err != nil {
 		return reject(e, err.Error())
 	}
-	if e.Kind == data.KindService {
-		var s data.ServiceItem
+	if e.Kind == lists.KindService {
+		var s lists.ServiceItem
 		json.Unmarshal(item, &s)
 		e.powerCode = s.PowerCode
 	}
@@ -700,16 +701,16 @@ func overlay(fields map[string]json.RawMessage, layers ...map[string]any) error 
 
 // validItem decodes fields as an item of kind, validates it and returns
 // its JSON; a validation failure names the fields.
-func validItem(kind data.Kind, fields map[string]json.RawMessage) (json.RawMessage, error) {
+func validItem(kind lists.Kind, fields map[string]json.RawMessage) (json.RawMessage, error) {
 	raw, err := json.Marshal(fields)
 	if err != nil {
 		return nil, err
 	}
 	var v interface{ Validate() error }
-	if kind == data.KindPower {
-		v = &data.PowerItem{}
+	if kind == lists.KindPower {
+		v = &lists.PowerItem{}
 	} else {
-		v = &data.ServiceItem{}
+		v = &lists.ServiceItem{}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
@@ -717,7 +718,7 @@ func validItem(kind data.Kind, fields map[string]json.RawMessage) (json.RawMessa
 		return nil, err
 	}
 	if err := v.Validate(); err != nil {
-		var ve *data.ValidationError
+		var ve *store.ValidationError
 		if errors.As(err, &ve) {
 			return nil, errors.New(strings.TrimPrefix(ve.Error(), "invalid: "))
 		}
@@ -727,12 +728,12 @@ func validItem(kind data.Kind, fields map[string]json.RawMessage) (json.RawMessa
 }
 
 // finish fills the file-wide parts of the plan.
-func (p *planner) finish(kinds map[data.Kind]bool) {
+func (p *planner) finish(kinds map[lists.Kind]bool) {
 	for i := range p.plan.Departments {
 		p.plan.Departments[i].Rows = p.newDepts[p.plan.Departments[i].Code].Rows
 	}
 	p.plan.MatchedDepts = len(p.matched)
-	for _, k := range []data.Kind{data.KindPower, data.KindService} {
+	for _, k := range []lists.Kind{lists.KindPower, lists.KindService} {
 		if !kinds[k] {
 			continue
 		}
@@ -760,14 +761,14 @@ func (p *planner) finish(kinds map[data.Kind]bool) {
 }
 
 // hasField reports whether the file has a column for an item field.
-func (p *planner) hasField(f string, k data.Kind) bool {
+func (p *planner) hasField(f string, k lists.Kind) bool {
 	switch f {
 	case "dept":
 		return p.has["dept"] || p.has["dept_name"] || p.opts.Dept != ""
 	case "subitem":
 		return p.has["subitem"] || p.has["parent_name"]
 	case "category":
-		return p.has["category"] || p.opts.Category != "" || k == data.KindService
+		return p.has["category"] || p.opts.Category != "" || k == lists.KindService
 	}
 	return p.has[f]
 }
@@ -776,16 +777,16 @@ func (p *planner) hasField(f string, k data.Kind) bool {
 // listed in force nor created by the plan.
 func (p *planner) checkPowers() {
 	inForce := map[string]bool{}
-	for code, it := range p.items[data.KindPower] {
-		inForce[code] = it.Status == data.StatusInForce
+	for code, it := range p.items[lists.KindPower] {
+		inForce[code] = it.Status == lists.StatusInForce
 	}
 	for _, e := range p.plan.Entries {
-		if e.Kind == data.KindPower && e.Action == Create {
+		if e.Kind == lists.KindPower && e.Action == Create {
 			inForce[e.Code] = true
 		}
 	}
 	for _, e := range p.plan.Entries {
-		if e.Kind == data.KindService && (e.Action == Create || e.Action == Amend) && e.powerCode != "" && !inForce[e.powerCode] {
+		if e.Kind == lists.KindService && (e.Action == Create || e.Action == Amend) && e.powerCode != "" && !inForce[e.powerCode] {
 			reject(e, fmt.Sprintf("power_code: power %s is not on the list in force, nor created by this file", e.powerCode))
 		}
 	}

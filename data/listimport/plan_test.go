@@ -9,20 +9,20 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
 )
 
 // seedCounty lists two departments, a power in force and a repealed one.
-func seedCounty(t *testing.T, cat *data.Catalog) {
+func seedCounty(t *testing.T, cat *lists.Catalog) {
 	t.Helper()
-	publish(t, cat, data.KindDepartment, data.Department{Code: "scjg", Name: "县市场监督管理局"})
-	publish(t, cat, data.KindDepartment, data.Department{Code: "gaj", Name: "县公安局"})
-	publish(t, cat, data.KindPower, data.PowerItem{Code: "XK-SCJG-900", Name: "食品生产许可", Category: "XK", Dept: "scjg",
-		Basis:      []data.Basis{{Law: "《中华人民共和国食品安全法》", Article: "第三十五条"}},
+	publish(t, cat, lists.KindDepartment, lists.Department{Code: "scjg", Name: "县市场监督管理局"})
+	publish(t, cat, lists.KindDepartment, lists.Department{Code: "gaj", Name: "县公安局"})
+	publish(t, cat, lists.KindPower, lists.PowerItem{Code: "XK-SCJG-900", Name: "食品生产许可", Category: "XK", Dept: "scjg",
+		Basis:      []lists.Basis{{Law: "《中华人民共和国食品安全法》", Article: "第三十五条"}},
 		LegalLimit: 20, PromisedLimit: 10, ConsultPhone: "0576-1", ComplaintPhone: "0576-2"})
-	publish(t, cat, data.KindPower, data.PowerItem{Code: "XK-SCJG-901", Name: "已取消的许可", Category: "XK", Dept: "scjg"})
-	if _, err := cat.Repeal(context.Background(), testActor, data.KindPower, "XK-SCJG-901", testMeta); err != nil {
+	publish(t, cat, lists.KindPower, lists.PowerItem{Code: "XK-SCJG-901", Name: "已取消的许可", Category: "XK", Dept: "scjg"})
+	if _, err := cat.Repeal(context.Background(), testActor, lists.KindPower, "XK-SCJG-901", testMeta); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -274,7 +274,7 @@ func TestPlanEncodingReported(t *testing.T) {
 func TestDryRunWritesNothing(t *testing.T) {
 	cat, l := newCatalog(t)
 	seedCounty(t, cat)
-	before, listed := ledgerSize(t, l), len(mustList(t, cat, data.KindPower))
+	before, listed := ledgerSize(t, l), len(mustList(t, cat, lists.KindPower))
 	content := []byte("实施编码,事项名称,事项类型,实施主体,法定办结时限\n" +
 		"XK-SCJG-900,食品生产许可,行政许可,县市场监督管理局,25个工作日\n" +
 		"XK-NEW-001,新事项,行政许可,县新设局,\n")
@@ -285,10 +285,10 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if got := ledgerSize(t, l); got != before {
 		t.Errorf("ledger grew by %d entries, want none", got-before)
 	}
-	if got := len(mustList(t, cat, data.KindPower)); got != listed {
+	if got := len(mustList(t, cat, lists.KindPower)); got != listed {
 		t.Errorf("got %d powers listed, want %d", got, listed)
 	}
-	if got := len(mustList(t, cat, data.KindDepartment)); got != 2 {
+	if got := len(mustList(t, cat, lists.KindDepartment)); got != 2 {
 		t.Errorf("got %d departments listed, want 2", got)
 	}
 }
@@ -297,7 +297,7 @@ func TestApplyNeedsBasis(t *testing.T) {
 	cat, l := newCatalog(t)
 	before := ledgerSize(t, l)
 	p := plan(t, cat, "list.csv", []byte("事项名称,事项类型,实施主体\n甲,行政许可,县公安局\n"), Options{})
-	for _, meta := range []data.ChangeMeta{{ChangeNote: "导入"}, {BasisDoc: "文号"}} {
+	for _, meta := range []lists.ChangeMeta{{ChangeNote: "导入"}, {BasisDoc: "文号"}} {
 		if _, err := Apply(context.Background(), cat, p, meta, testActor); err == nil {
 			t.Errorf("Apply with %+v: got nil, want an error", meta)
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 	"qingdan/ledger"
 )
 
@@ -31,7 +31,7 @@ func TestRealCatalogue(t *testing.T) {
 		if got := ledgerSize(t, l); got != before {
 			t.Fatalf("planning appended %d entries, want none", got-before)
 		}
-		powers, services := p.Counts(data.KindPower), p.Counts(data.KindService)
+		powers, services := p.Counts(lists.KindPower), p.Counts(lists.KindService)
 		if got, want := powers.Create+services.Create+powers.Reject+services.Reject, 1135; got != want {
 			t.Errorf("got create+rejected %d, want %d", got, want)
 		}
@@ -84,26 +84,26 @@ func TestRealCatalogue(t *testing.T) {
 			t.Errorf("got %s, want 34 departments, 787 powers, 348 services", res)
 		}
 		// 主项 and 事项 become name and sub-item.
-		it, err := cat.Get(ctx, data.KindPower, mustShorten(t, "511A0064100118-511602000000-000-115113016823646795-1-00"))
+		it, err := cat.Get(ctx, lists.KindPower, mustShorten(t, "511A0064100118-511602000000-000-115113016823646795-1-00"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var pw data.PowerItem
+		var pw lists.PowerItem
 		json.Unmarshal(it.Raw, &pw)
 		if pw.Name != "企业设立、变更、注销登记" || pw.Subitem != "公司注销登记" || pw.Category != "XK" {
 			t.Errorf("got name %q subitem %q category %s, want 企业设立、变更、注销登记 / 公司注销登记 XK", pw.Name, pw.Subitem, pw.Category)
 		}
-		if n := len(mustList(t, cat, data.KindDepartment)); n != 34 {
+		if n := len(mustList(t, cat, lists.KindDepartment)); n != 34 {
 			t.Errorf("got %d departments listed, want 34", n)
 		}
 	})
 
 	t.Run("reimport", func(t *testing.T) {
 		again := plan(t, cat, "guangan-catalogue.csv", content, Options{})
-		if got := again.Counts(data.KindPower); got != (Counts{Unchanged: 787}) {
+		if got := again.Counts(lists.KindPower); got != (Counts{Unchanged: 787}) {
 			t.Errorf("powers: got %+v, want all 787 unchanged", got)
 		}
-		if got := again.Counts(data.KindService); got != (Counts{Unchanged: 348}) {
+		if got := again.Counts(lists.KindService); got != (Counts{Unchanged: 348}) {
 			t.Errorf("services: got %+v, want all 348 unchanged", got)
 		}
 		if len(again.Departments) != 0 || again.MatchedDepts != 34 {
@@ -129,7 +129,7 @@ func mustShorten(t testing.TB, code string) string {
 	return c
 }
 
-func mustList(t testing.TB, cat *data.Catalog, kind data.Kind) []*data.Item {
+func mustList(t testing.TB, cat *lists.Catalog, kind lists.Kind) []*lists.Item {
 	t.Helper()
 	items, err := ListAll(context.Background(), cat, kind)
 	if err != nil {

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"qingdan/data"
+	"qingdan/data/lists"
 )
 
 // Counts returns the rows of a kind by action.
-func (p *Plan) Counts(kind data.Kind) Counts {
+func (p *Plan) Counts(kind lists.Kind) Counts {
 	var c Counts
 	for _, e := range p.Entries {
 		if e.Kind != kind {
@@ -50,7 +50,7 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&b, " of %s", p.Source)
 	}
 	b.WriteString("\n")
-	for _, k := range []data.Kind{data.KindPower, data.KindService} {
+	for _, k := range []lists.Kind{lists.KindPower, lists.KindService} {
 		c := p.Counts(k)
 		fmt.Fprintf(&b, "%-8s %4d rows: %d create, %d amend, %d unchanged, %d rejected\n",
 			string(k)+"s", c.Total(), c.Create, c.Amend, c.Unchanged, c.Reject)
@@ -103,7 +103,7 @@ func (p *Plan) Report(w io.Writer) error {
 	}
 	section("departments to create", depts)
 	var missing []string
-	for _, k := range []data.Kind{data.KindPower, data.KindService} {
+	for _, k := range []lists.Kind{lists.KindPower, lists.KindService} {
 		if fs := p.Missing[k]; len(fs) > 0 {
 			ls := make([]string, len(fs))
 			for i, f := range fs {

@@ -8,51 +8,51 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
 	"qingdan/data/demo"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
 	"qingdan/ledger"
 )
 
 // trickyPowers have values the plain cell formats cannot carry, so their
 // export falls back to JSON cells, and values cleaning changes.
-func trickyPowers() []data.PowerItem {
-	base := func(code string) data.PowerItem {
-		return data.PowerItem{Code: code, Name: "测试事项" + code, Category: "QT", Dept: "scjg",
-			Basis: []data.Basis{}, Joint: []string{}, Levels: []string{}, Audience: []string{},
-			Fee: data.Fee{Items: []string{}}, Materials: []data.Material{}, Steps: []data.Step{}, IntegrityRisks: []string{}}
+func trickyPowers() []lists.PowerItem {
+	base := func(code string) lists.PowerItem {
+		return lists.PowerItem{Code: code, Name: "测试事项" + code, Category: "QT", Dept: "scjg",
+			Basis: []lists.Basis{}, Joint: []string{}, Levels: []string{}, Audience: []string{},
+			Fee: lists.Fee{Items: []string{}}, Materials: []lists.Material{}, Steps: []lists.Step{}, IntegrityRisks: []string{}}
 	}
 	a := base("QT-T-1")
-	a.Basis = []data.Basis{{Law: "《条例》", Article: "第三条", Text: "第一款。\n第二款。"}, {Law: "国务院令", Text: "无书名号"}}
-	a.Materials = []data.Material{{Name: "1.身份证", Required: true}, {Name: "（非必要）", Required: false}}
-	a.Fee = data.Fee{Charged: false, Items: []string{"工本费"}}
-	a.Steps = []data.Step{{Name: "1.受理", Days: 1}}
+	a.Basis = []lists.Basis{{Law: "《条例》", Article: "第三条", Text: "第一款。\n第二款。"}, {Law: "国务院令", Text: "无书名号"}}
+	a.Materials = []lists.Material{{Name: "1.身份证", Required: true}, {Name: "（非必要）", Required: false}}
+	a.Fee = lists.Fee{Charged: false, Items: []string{"工本费"}}
+	a.Steps = []lists.Step{{Name: "1.受理", Days: 1}}
 	b := base("QT-T-2")
 	b.Name = "全角２０  双空格"
 	b.Conditions = "第一行\n\n第三行  多空格"
 	b.Joint = []string{"gaj"}
 	b.Audience = []string{"other_org", "individual"}
 	b.Levels = []string{"县", "乡镇"}
-	b.Fee = data.Fee{Charged: true, Basis: "《收费标准》", Items: []string{"依据：不是依据"}}
+	b.Fee = lists.Fee{Charged: true, Basis: "《收费标准》", Items: []string{"依据：不是依据"}}
 	c := base("QT-T-3")
 	c.Dept = "scjg2"    // a department whose name another one has
 	d := base("QT-T-4") // cells a spreadsheet would take for formulas
 	d.Name = "=HYPERLINK(\"http://example.invalid\",\"点此\")"
 	d.Conditions = "-1 天内申请"
 	d.ConsultPhone = "+86 0826 1234567"
-	return []data.PowerItem{a, b, c, d}
+	return []lists.PowerItem{a, b, c, d}
 }
 
 // seedRich lists the demo county (through its own history of amendments
 // and repeals) and the tricky items.
-func seedRich(t *testing.T, cat *data.Catalog) {
+func seedRich(t *testing.T, cat *lists.Catalog) {
 	t.Helper()
 	if err := demo.Seed(context.Background(), cat); err != nil {
 		t.Fatal(err)
 	}
-	publish(t, cat, data.KindDepartment, data.Department{Code: "scjg2", Name: "县市场监督管理局"})
+	publish(t, cat, lists.KindDepartment, lists.Department{Code: "scjg2", Name: "县市场监督管理局"})
 	for _, p := range trickyPowers() {
-		publish(t, cat, data.KindPower, p)
+		publish(t, cat, lists.KindPower, p)
 	}
 }
 
@@ -63,7 +63,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	cat, l := newCatalog(t)
 	seedRich(t, cat)
 	ctx := context.Background()
-	for _, kind := range []data.Kind{data.KindPower, data.KindService} {
+	for _, kind := range []lists.Kind{lists.KindPower, lists.KindService} {
 		for _, format := range []string{FormatCSV, FormatJSON} {
 			t.Run(string(kind)+"/"+format, func(t *testing.T) {
 				var buf bytes.Buffer
@@ -92,7 +92,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	t.Run("json fallback", func(t *testing.T) {
 		var buf bytes.Buffer
-		if err := ExportAll(ctx, cat, data.KindPower, FormatCSV, &buf); err != nil {
+		if err := ExportAll(ctx, cat, lists.KindPower, FormatCSV, &buf); err != nil {
 			t.Fatal(err)
 		}
 		tb := readTable(t, "p.csv", buf.Bytes())
@@ -110,18 +110,18 @@ func TestExportImportRoundTrip(t *testing.T) {
 }
 
 // testAmendViaCSV edits one cell of an exported list.
-func testAmendViaCSV(t *testing.T, cat *data.Catalog, l *ledger.Log) {
+func testAmendViaCSV(t *testing.T, cat *lists.Catalog, l *ledger.Log) {
 	ctx := context.Background()
 	var buf bytes.Buffer
-	if err := ExportAll(ctx, cat, data.KindPower, FormatCSV, &buf); err != nil {
+	if err := ExportAll(ctx, cat, lists.KindPower, FormatCSV, &buf); err != nil {
 		t.Fatal(err)
 	}
 	const code = "XK-SCJG-001"
-	cur, err := cat.Get(ctx, data.KindPower, code)
+	cur, err := cat.Get(ctx, lists.KindPower, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pw data.PowerItem
+	var pw lists.PowerItem
 	json.Unmarshal(cur.Raw, &pw)
 	edited := editCSV(t, buf.Bytes(), code, "法定办结时限", "１５个工作日") // full-width, as people type it
 	before := ledgerSize(t, l)
@@ -142,7 +142,7 @@ func testAmendViaCSV(t *testing.T, cat *data.Catalog, l *ledger.Log) {
 	if res.Powers.Amend != 1 || ledgerSize(t, l) != before+1 {
 		t.Errorf("got %s, ledger grew by %d, want one amendment", res, ledgerSize(t, l)-before)
 	}
-	h, err := cat.History(ctx, data.KindPower, code)
+	h, err := cat.History(ctx, lists.KindPower, code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +188,11 @@ func TestExportHeadersAreRecognised(t *testing.T) {
 }
 
 func TestWriteCSVRefusesOtherKinds(t *testing.T) {
-	err := WriteCSV(&bytes.Buffer{}, data.KindDepartment, nil, nil)
+	err := WriteCSV(&bytes.Buffer{}, lists.KindDepartment, nil, nil)
 	if err == nil {
 		t.Error("got nil, want an error for a department CSV")
 	}
-	err = WriteCSV(&bytes.Buffer{}, data.KindPower, []*data.Item{{Kind: data.KindService, Code: "x"}}, nil)
+	err = WriteCSV(&bytes.Buffer{}, lists.KindPower, []*lists.Item{{Kind: lists.KindService, Code: "x"}}, nil)
 	if err == nil {
 		t.Error("got nil, want an error for a service in a power export")
 	}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"qingdan/data"
 	"qingdan/data/listfile"
+	"qingdan/data/lists"
 	"qingdan/data/schematest"
 )
 
@@ -25,7 +25,7 @@ var fileKeys = map[string]string{"dept": "dept_name"}
 // item of each. Responsibility items are not imported (ignoredWhy) and
 // departments are not read from files: published lists carry neither as
 // rows of an item list, so their fields need no import header.
-var importedKinds = map[data.Kind]any{data.KindPower: &data.PowerItem{}, data.KindService: &data.ServiceItem{}}
+var importedKinds = map[lists.Kind]any{lists.KindPower: &lists.PowerItem{}, lists.KindService: &lists.ServiceItem{}}
 
 // TestSchemaImportHeaders: every field of a power and of a service is one
 // that an import sets (itemFields; the code is the key every import
@@ -61,13 +61,13 @@ func headerFor(key string) string {
 // exportKinds are the lists with a CSV export, with the export column of
 // each field whose column key differs from its JSON name.
 var exportKinds = []struct {
-	kind    data.Kind
+	kind    lists.Kind
 	item    func() any
 	columns map[string]string
 }{
-	{data.KindPower, func() any { return &data.PowerItem{} }, map[string]string{"dept": "dept_name"}},
-	{data.KindService, func() any { return &data.ServiceItem{} }, map[string]string{"dept": "dept_name"}},
-	{data.KindResponsibility, func() any { return &data.Responsibility{} },
+	{lists.KindPower, func() any { return &lists.PowerItem{} }, map[string]string{"dept": "dept_name"}},
+	{lists.KindService, func() any { return &lists.ServiceItem{} }, map[string]string{"dept": "dept_name"}},
+	{lists.KindResponsibility, func() any { return &lists.Responsibility{} },
 		map[string]string{"dept": "dept_name", "power_code": "code"}},
 }
 
@@ -82,8 +82,8 @@ func TestSchemaExportColumns(t *testing.T) {
 			leaves := schematest.Fill(item)
 			raw, _ := json.Marshal(item)
 			var buf bytes.Buffer
-			it := &data.Item{Kind: ek.kind, Code: "zq-code", Raw: raw, Status: data.StatusInForce, Version: 1}
-			if err := WriteCSV(&buf, ek.kind, []*data.Item{it}, nil); err != nil {
+			it := &lists.Item{Kind: ek.kind, Code: "zq-code", Raw: raw, Status: lists.StatusInForce, Version: 1}
+			if err := WriteCSV(&buf, ek.kind, []*lists.Item{it}, nil); err != nil {
 				t.Fatal(err)
 			}
 			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), utf8BOM))).ReadAll()
@@ -112,9 +112,9 @@ func TestSchemaExportColumns(t *testing.T) {
 
 // exportedCells maps the export columns of kind, by key, to the cells of
 // row.
-func exportedCells(kind data.Kind, head, row []string) map[string]string {
-	cols := map[data.Kind][]column{data.KindPower: powerColumns, data.KindService: serviceColumns,
-		data.KindResponsibility: responsibilityColumns}[kind]
+func exportedCells(kind lists.Kind, head, row []string) map[string]string {
+	cols := map[lists.Kind][]column{lists.KindPower: powerColumns, lists.KindService: serviceColumns,
+		lists.KindResponsibility: responsibilityColumns}[kind]
 	m := map[string]string{}
 	for i, c := range cols {
 		if i < len(row) && i < len(head) && head[i] == c.header {

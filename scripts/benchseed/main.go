@@ -15,8 +15,9 @@ import (
 	"path/filepath"
 	"sync"
 
-	"qingdan/data"
 	"qingdan/data/demo"
+	"qingdan/data/lists"
+	"qingdan/data/store"
 	"qingdan/ledger"
 )
 
@@ -31,7 +32,7 @@ func main() {
 
 func run(dir string, want int) error {
 	ctx := context.Background()
-	db, err := data.OpenSQLite(ctx, dir)
+	db, err := store.OpenSQLite(ctx, dir)
 	if err != nil {
 		return err
 	}
@@ -40,13 +41,13 @@ func run(dir string, want int) error {
 	if err != nil {
 		return err
 	}
-	store, _ := data.NewLedgerStore(db, data.MainLog)
-	l, err := ledger.Open(store, ledger.Config{Origin: ledger.DefaultOrigin, Key: key})
+	ls, _ := store.NewLedgerStore(db, store.MainLog)
+	l, err := ledger.Open(ls, ledger.Config{Origin: ledger.DefaultOrigin, Key: key})
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	cat := data.NewCatalog(db, l)
+	cat := lists.NewCatalog(db, l)
 	if err := demo.Seed(ctx, cat); err != nil {
 		return err
 	}
@@ -56,8 +57,8 @@ func run(dir string, want int) error {
 
 // copies publishes n copies of the demo powers under new codes, from 64
 // goroutines so that the ledger batches them.
-func copies(ctx context.Context, cat *data.Catalog, src []data.PowerItem, n int) error {
-	meta := data.ChangeMeta{BasisDoc: "压测〔2026〕1号", ChangeNote: "load-test copy", EffectiveFrom: "2026-01-01"}
+func copies(ctx context.Context, cat *lists.Catalog, src []lists.PowerItem, n int) error {
+	meta := lists.ChangeMeta{BasisDoc: "压测〔2026〕1号", ChangeNote: "load-test copy", EffectiveFrom: "2026-01-01"}
 	work := make(chan int)
 	errs := make(chan error, 64)
 	var wg sync.WaitGroup
@@ -69,7 +70,7 @@ func copies(ctx context.Context, cat *data.Catalog, src []data.PowerItem, n int)
 				p := src[i%len(src)]
 				p.Code = fmt.Sprintf("%s-C%05d", p.Code, i)
 				item, _ := json.Marshal(p)
-				if _, err := cat.Publish(ctx, "benchseed", data.KindPower, item, meta); err != nil {
+				if _, err := cat.Publish(ctx, "benchseed", lists.KindPower, item, meta); err != nil {
 					errs <- err
 					return
 				}
