@@ -173,8 +173,8 @@ type ActionEvent struct {
 	Outcome   string   `json:"outcome,omitempty"`   // decide: approved | denied
 	Procedure string   `json:"procedure,omitempty"` // pause: hearing, testing, expert review …
 	// Reason is an official's written reason (refuse, decide, pause),
-	// part of the public record. A public withdrawal carries none since
-	// issue 20 (older ledgers hold free text here, and still replay).
+	// part of the public record. A public withdrawal carries none now
+	// (older ledgers hold free text here, and still replay).
 	Reason string `json:"reason,omitempty"`
 	// ReasonCode is a public withdrawal's reason: one of WithdrawReasons.
 	ReasonCode string `json:"reason_code,omitempty"`

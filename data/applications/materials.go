@@ -25,8 +25,7 @@ type MaterialRef struct {
 	SHA256 string `json:"sha256"` // hex
 }
 
-// MaterialQuota bounds what anonymous uploads may hold (issue 20,
-// finding 6). The zero value of a field takes its default.
+// MaterialQuota bounds what anonymous uploads may hold (docs/security.md). The zero value of a field takes its default.
 type MaterialQuota struct {
 	// TTL is how long an upload waits for a submission to name it; after
 	// that it is collected (default 24 h).

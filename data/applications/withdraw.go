@@ -17,7 +17,7 @@ import (
 )
 
 // WithdrawReasons is the closed list of reasons a public withdrawal
-// (撤回) records in the ledger (issue 20, finding 11): a code, never text
+// (撤回) records in the ledger (docs/security.md): a code, never text
 // typed by the public, which may hold an ID or phone number and would stay
 // in the ledger for ever.
 var WithdrawReasons = []string{"no_longer_needed", "resubmit", "wrong_service", "other"}

@@ -18,7 +18,7 @@ import (
 // It has the method set of fiber.Storage (the session middleware's
 // storage). Session data are opaque bytes; they never enter the ledger.
 // A session id is stored as its SHA-256 (sessionKey), so that a copy of
-// the database gives no live session (security review, issue 20).
+// the database gives no live session (docs/security.md).
 type Sessions struct {
 	db        *store.DB
 	lastSweep atomic.Int64 // unix seconds of the last removal of expired rows

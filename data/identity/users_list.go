@@ -14,7 +14,7 @@ func (d *Directory) Users(ctx context.Context) ([]User, error) {
 }
 
 // DepartmentInForce reports whether code is a department in force (a role
-// is granted only in one; security review, issue 20).
+// is granted only in one; docs/security.md).
 func (d *Directory) DepartmentInForce(ctx context.Context, code string) (bool, error) {
 	var n int64
 	err := d.db.Reader.WithContext(ctx).Raw(`SELECT count(*) FROM departments WHERE code = ? AND status = ?`, code, lists.StatusInForce).Scan(&n).Error

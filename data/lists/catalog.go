@@ -69,7 +69,7 @@ func (c *Catalog) Publish(ctx context.Context, actor string, kind Kind, item jso
 	if err := meta.validate(); err != nil {
 		return nil, err
 	}
-	p, err := parseNew(spec, item) // names checked (issue 20)
+	p, err := parseNew(spec, item) // names checked
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (c *Catalog) Amend(ctx context.Context, actor string, kind Kind, code strin
 	if err != nil {
 		return nil, err
 	}
-	p, err := parseNew(spec, merged) // names checked (issue 20)
+	p, err := parseNew(spec, merged) // names checked
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func (c *Catalog) Repeal(ctx context.Context, actor string, kind Kind, code stri
 
 // linkRule is the rule for a new or amended item that the projection does
 // not check (it also replays entries written before the rule): a service
-// implements a power of its own department, in force (issue 20: else an
+// implements a power of its own department, in force (else an
 // editor could link their service to another department's power, and
 // their own officials would decide on it). Nil when kind has no such rule.
 func linkRule(kind Kind, p parsed) func(*gorm.DB) error {

@@ -14,7 +14,7 @@ import (
 // others ignored) that hold a control character or a bidirectional
 // override (safetext.Unsafe): a NUL or U+202E in a name would hide or
 // reorder what a reader of the lists, the admin page or the ledger sees
-// (security review, issue 20). It is checked where a name is typed in —
+// (docs/security.md). It is checked where a name is typed in —
 // new accounts, published and amended list items, token labels — and
 // not when the ledger is replayed, so entries written before the rule
 // still replay.

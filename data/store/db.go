@@ -123,7 +123,7 @@ func registerDrivers() {
 			"PRAGMA cache_size = -32768", "PRAGMA wal_autocheckpoint = 0", "PRAGMA temp_store = MEMORY",
 			"PRAGMA journal_size_limit = 67108864",
 			// deleted and overwritten content is zeroed, so that erased
-			// personal data leaves no bytes in free space (issue 20)
+			// personal data leaves no bytes in free space
 			"PRAGMA secure_delete = ON")}})
 		sql.Register(readerDriver, cachingDriver{&sqlite3.SQLiteDriver{ConnectHook: pragmas("PRAGMA cache_size = -8192")}})
 		sql.Register(checkpointerDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {

@@ -9,7 +9,7 @@ import (
 	"qingdan/ledger"
 )
 
-// Reads the auditors' endpoints need beyond ledger.Reader (issue 7).
+// Reads the auditors' endpoints need beyond ledger.Reader (the auditors' API).
 
 // Checkpoint returns the stored signed checkpoint of exactly size.
 func (s *LedgerStore) Checkpoint(ctx context.Context, size int64) ([]byte, error) {
