@@ -15,6 +15,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 
 	"qingdan/data/identity"
 	"qingdan/data/lists"
@@ -411,16 +412,16 @@ func (s *Server) logout(c *fiber.Ctx) error {
 // throttle slows a client address after failures and locks an account
 // for one address — the pair (address, account) — after lockAfter
 // failures, in memory; neither is visible in the answer. A failure is
-// forgotten lockFor after the last one, and each map holds at most
-// maxThrottleKeys entries (the expired are swept, then any is evicted),
-// so failed logins cannot fill the memory (security review, issue 20).
-// An account is never locked for everyone: an attacker elsewhere cannot
-// lock an official out.
+// forgotten lockFor after the last one, and each table holds at most
+// maxThrottleKeys entries, the least recently failed dropped first
+// (hashicorp/golang-lru), so failed logins cannot fill the memory
+// (docs/security.md). An account is never locked for everyone: an
+// attacker elsewhere cannot lock an official out.
 type throttle struct {
 	mu    sync.Mutex
-	pairs map[string]*failures // address + "\x00" + account
-	addrs map[string]*failures
-	swept time.Time
+	pairs *simplelru.LRU[string, *failures] // address + "\x00" + account
+	addrs *simplelru.LRU[string, *failures]
+	now   func() time.Time // time.Now; tests move it
 }
 
 type failures struct {
@@ -436,51 +437,30 @@ const (
 	maxThrottleKeys = 10000
 )
 
-func pairKey(user, addr string) string { return addr + "\x00" + user }
-
-// get returns the live entry of key in m, making room for a new one.
-func (t *throttle) get(m *map[string]*failures, key string) *failures {
-	if *m == nil {
-		*m = map[string]*failures{}
-	}
-	f := (*m)[key]
-	if f != nil && time.Since(f.last) <= lockFor {
-		return f
-	}
-	delete(*m, key)
-	if len(*m) >= maxThrottleKeys {
-		t.makeRoom(*m)
-	}
-	f = &failures{}
-	(*m)[key] = f
-	return f
+func newThrottle() *throttle {
+	pairs, _ := simplelru.NewLRU[string, *failures](maxThrottleKeys, nil)
+	addrs, _ := simplelru.NewLRU[string, *failures](maxThrottleKeys, nil)
+	return &throttle{pairs: pairs, addrs: addrs, now: time.Now}
 }
 
-// makeRoom sweeps the expired entries of a full map (at most once a
-// minute), then evicts entries until one fits.
-func (t *throttle) makeRoom(m map[string]*failures) {
-	if time.Since(t.swept) > time.Minute {
-		t.swept = time.Now()
-		for k, f := range m {
-			if time.Since(f.last) > lockFor {
-				delete(m, k)
-			}
-		}
+func pairKey(user, addr string) string { return addr + "\x00" + user }
+
+// get returns the failures of key still remembered, none if they are
+// older than lockFor.
+func (t *throttle) get(m *simplelru.LRU[string, *failures], key string) failures {
+	f, ok := m.Peek(key)
+	if !ok || t.now().Sub(f.last) > lockFor {
+		return failures{}
 	}
-	for k := range m {
-		if len(m) < maxThrottleKeys {
-			return
-		}
-		delete(m, k)
-	}
+	return *f
 }
 
 func (t *throttle) allow(user, addr string) error {
 	t.mu.Lock()
-	p, a := t.get(&t.pairs, pairKey(user, addr)), t.get(&t.addrs, addr)
+	p, a := t.get(t.pairs, pairKey(user, addr)), t.get(t.addrs, addr)
+	t.mu.Unlock()
 	locked := p.count >= lockAfter || a.count >= addrLockAfter
 	wait := min(time.Duration(a.count)*200*time.Millisecond, maxAddrWait)
-	t.mu.Unlock()
 	time.Sleep(wait)
 	if locked {
 		return errBadLogin
@@ -488,26 +468,31 @@ func (t *throttle) allow(user, addr string) error {
 	return nil
 }
 
+// fail counts a failure of the pair and of the address: the entry moves
+// to the front, as the most recently failed.
 func (t *throttle) fail(user, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for _, f := range []*failures{t.get(&t.pairs, pairKey(user, addr)), t.get(&t.addrs, addr)} {
-		f.count++
-		f.last = time.Now()
-	}
+	t.count(t.pairs, pairKey(user, addr))
+	t.count(t.addrs, addr)
+}
+
+func (t *throttle) count(m *simplelru.LRU[string, *failures], key string) {
+	f := t.get(m, key)
+	m.Add(key, &failures{count: f.count + 1, last: t.now()})
 }
 
 func (t *throttle) succeed(user, addr string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.pairs, pairKey(user, addr))
+	t.pairs.Remove(pairKey(user, addr))
 }
 
 // keys is how many entries the throttle holds.
 func (t *throttle) keys() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.pairs) + len(t.addrs)
+	return t.pairs.Len() + t.addrs.Len()
 }
 
 // createToken serves POST /api/v1/tokens: a token for the caller, shown

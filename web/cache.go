@@ -1,13 +1,13 @@
 package web
 
 import (
-	"container/list"
 	"errors"
 	"fmt"
 	"strconv"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -19,14 +19,13 @@ import (
 //
 // An entry's key is the path and the list parameters as the handler reads
 // them (cacheKey), never the raw URL: junk parameters, their order and
-// spelt-out defaults do not make new entries (issue 20, finding 10). The
+// spelt-out defaults do not make new entries (docs/security.md). The
 // cache holds at most maxCached entries and maxCachedBytes of bodies,
-// dropping the least recently used first.
+// dropping the least recently used first (hashicorp/golang-lru).
 type listCache struct {
 	mu      sync.Mutex
-	entries map[string]*list.Element // of *cachedBody
-	lru     list.List                // front: most recently used
-	size    int                      // bytes of the bodies held
+	entries *simplelru.LRU[string, *cachedBody]
+	size    int // bytes of the bodies held
 	// flight makes concurrent misses of one key and version wait for one
 	// computation: after a list change a busy portal would otherwise
 	// compute the same search once per waiting connection.
@@ -49,18 +48,19 @@ const (
 	maxCachedBytes = 32 << 20
 )
 
+func newListCache() *listCache {
+	lc := &listCache{}
+	lc.entries, _ = simplelru.NewLRU(maxCached, func(_ string, e *cachedBody) { lc.size -= len(e.body) })
+	return lc
+}
+
 func (lc *listCache) get(key string, version int64) ([]byte, bool) {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	el, ok := lc.entries[key]
-	if !ok {
+	e, ok := lc.entries.Get(key)
+	if !ok || e.version != version {
 		return nil, false
 	}
-	e := el.Value.(*cachedBody)
-	if e.version != version {
-		return nil, false
-	}
-	lc.lru.MoveToFront(el)
 	return e.body, true
 }
 
@@ -70,29 +70,18 @@ func (lc *listCache) put(key string, version int64, body []byte) {
 	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	if lc.entries == nil {
-		lc.entries = make(map[string]*list.Element)
-	}
-	if el, ok := lc.entries[key]; ok {
-		lc.remove(el)
-	}
-	lc.entries[key] = lc.lru.PushFront(&cachedBody{key: key, version: version, body: body})
+	lc.entries.Remove(key)
+	lc.entries.Add(key, &cachedBody{key: key, version: version, body: body})
 	lc.size += len(body)
-	for len(lc.entries) > maxCached || lc.size > maxCachedBytes {
-		lc.remove(lc.lru.Back())
+	for lc.size > maxCachedBytes {
+		lc.entries.RemoveOldest()
 	}
-}
-
-func (lc *listCache) remove(el *list.Element) {
-	e := lc.lru.Remove(el).(*cachedBody)
-	delete(lc.entries, e.key)
-	lc.size -= len(e.body)
 }
 
 func (lc *listCache) len() int {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
-	return len(lc.entries)
+	return lc.entries.Len()
 }
 
 func (lc *listCache) bytes() int {

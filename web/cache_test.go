@@ -116,3 +116,35 @@ func TestCacheKeyIsTheParametersRead(t *testing.T) {
 		t.Errorf("cache holds %d bytes, want at most %d", b, maxCachedBytes)
 	}
 }
+
+// The list cache drops the least recently used answers first, and keeps
+// its byte count equal to the bodies it holds however they leave.
+func TestListCacheEvictsLeastRecentlyUsed(t *testing.T) {
+	lc := newListCache()
+	body := make([]byte, maxCachedBytes/16)
+	for i := range 16 {
+		lc.put(fmt.Sprint("k", i), 1, body)
+	}
+	if _, ok := lc.get("k0", 1); !ok {
+		t.Fatal("k0 not cached while the cache is within its bytes")
+	}
+	lc.put("k16", 1, body) // over the byte budget: the oldest unused (k1) goes
+	if _, ok := lc.get("k1", 1); ok {
+		t.Error("k1, the least recently used, is still cached")
+	}
+	if _, ok := lc.get("k0", 1); !ok {
+		t.Error("k0, used recently, was dropped")
+	}
+	lc.put("k0", 2, body[:10]) // a new version replaces the old body
+	want := 0
+	for _, k := range lc.entries.Keys() {
+		e, _ := lc.entries.Peek(k)
+		want += len(e.body)
+	}
+	if lc.bytes() != want || lc.bytes() > maxCachedBytes {
+		t.Errorf("bytes %d, the bodies held %d (budget %d)", lc.bytes(), want, maxCachedBytes)
+	}
+	if _, ok := lc.get("k0", 1); ok {
+		t.Error("an old version of k0 is served")
+	}
+}

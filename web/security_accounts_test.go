@@ -132,7 +132,7 @@ func TestHugeUsernamesAreCappedAndLogged(t *testing.T) {
 		loginFrom(t, s, "", strings.Repeat(string(rune('a'+i)), size), "wrong password")
 	}
 	s.throttle.mu.Lock()
-	for key := range s.throttle.pairs {
+	for _, key := range s.throttle.pairs.Keys() {
 		if _, user, _ := strings.Cut(key, "\x00"); len(user) > maxUsernameBytes {
 			t.Errorf("the throttle keeps a %d-byte user name, want ≤ %d", len(user), maxUsernameBytes)
 		}
@@ -152,12 +152,44 @@ func TestHugeUsernamesAreCappedAndLogged(t *testing.T) {
 // TestThrottleIsBounded (finding 4): the throttle forgets: distinct
 // failures beyond its capacity do not grow it.
 func TestThrottleIsBounded(t *testing.T) {
-	var th throttle
+	th := newThrottle()
 	for i := range 3 * maxThrottleKeys {
 		th.fail(strings.Repeat("u", i%50)+string(rune(i)), "192.0.2."+string(rune('0'+i%10)))
 	}
 	if got := th.keys(); got > 2*maxThrottleKeys {
 		t.Fatalf("got %d throttle entries, want ≤ %d", got, 2*maxThrottleKeys)
+	}
+}
+
+// TestThrottleForgetsAfterLockFor: an account locked for an address
+// after lockAfter failures is open again lockFor after the last one, and
+// a success forgets the pair's failures.
+func TestThrottleForgetsAfterLockFor(t *testing.T) {
+	th := newThrottle()
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	th.now = func() time.Time { return now }
+	for range lockAfter {
+		th.fail("clerk.gaj", "192.0.2.1")
+	}
+	th.addrs.Purge() // no address delay in this test
+	if err := th.allow("clerk.gaj", "192.0.2.1"); err == nil {
+		t.Fatal("not locked after lockAfter failures")
+	}
+	if err := th.allow("clerk.gaj", "192.0.2.2"); err != nil {
+		t.Fatalf("locked for another address: %v", err)
+	}
+	now = now.Add(lockFor - time.Second)
+	if err := th.allow("clerk.gaj", "192.0.2.1"); err == nil {
+		t.Fatal("open again before lockFor has passed")
+	}
+	now = now.Add(2 * time.Second)
+	if err := th.allow("clerk.gaj", "192.0.2.1"); err != nil {
+		t.Fatalf("still locked lockFor after the last failure: %v", err)
+	}
+	th.fail("clerk.gaj", "192.0.2.1")
+	th.succeed("clerk.gaj", "192.0.2.1")
+	if f := th.get(th.pairs, pairKey("clerk.gaj", "192.0.2.1")); f.count != 0 {
+		t.Fatalf("a success left %d failures of the pair", f.count)
 	}
 }
 

@@ -92,9 +92,9 @@ type Server struct {
 	ops       *fiber.App      // the operator's listener (metrics), if started
 	patterns  map[string]bool // "METHOD /path/:param" of every route in the table
 	opsMu     sync.Mutex
-	cache     listCache
+	cache     *listCache
 	sessions  *session.Store
-	throttle  throttle
+	throttle  *throttle
 	verifyJob verifyJob // the auditors' background verification (pages_audit.go)
 	homeCache homeCache // the home page's figures, per lists version (pages_public.go)
 
@@ -112,7 +112,7 @@ func New(cfg Config) *Server {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 16 << 20
 	}
-	s := &Server{cfg: cfg, sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage, cfg.SessionIdle),
+	s := &Server{cfg: cfg, throttle: newThrottle(), cache: newListCache(), sessions: newSessions(cfg.SecureCookies, cfg.SessionStorage, cfg.SessionIdle),
 		budget: newBodyBudget(cfg.BodyBudget)}
 	s.app = fiber.New(fiber.Config{
 		AppName:   "qingdan",
