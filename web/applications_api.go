@@ -101,12 +101,19 @@ func (s *Server) act(action string) fiber.Handler {
 			}
 		}
 		actor := actorOf(c)
-		var check func(*applications.Application) error
-		if action == applications.ActionDecide {
-			check = func(app *applications.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
-		}
-		return s.respondAct(c, actor, action, body.ActionEvent, check)
+		return s.respondAct(c, actor, action, body.ActionEvent, actCheck(action, actor))
 	}
+}
+
+// actCheck is the rule checked on the application, inside the append
+// transaction, before actor takes action on it, for the API and the
+// officials' pages alike: a decision is not taken by the official who
+// reviewed it (four eyes). Nil when the action has none.
+func actCheck(action, actor string) func(*applications.Application) error {
+	if action != applications.ActionDecide {
+		return nil
+	}
+	return func(app *applications.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
 }
 
 // withdrawBody is a public withdrawal: the query code, a reason code from

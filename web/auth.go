@@ -308,10 +308,22 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if s.cfg.Identity == nil {
 		return errBadLogin
 	}
-	if !s.tryLogin(c, req.Username, req.Password) {
-		return errBadLogin
+	csrf, err := s.logIn(c, req.Username, req.Password)
+	if err != nil {
+		return err
 	}
-	return s.startSession(c, req.Username)
+	return c.JSON(fiber.Map{"username": req.Username, "csrf_token": csrf})
+}
+
+// logIn is the login sequence of the API and the login form: the
+// throttled check of the password, recorded in the security log
+// (tryLogin), then a new session (no fixation). It returns the session's
+// CSRF token, or errBadLogin.
+func (s *Server) logIn(c *fiber.Ctx, username, password string) (string, error) {
+	if !s.tryLogin(c, username, password) {
+		return "", errBadLogin
+	}
+	return s.newSession(c, username)
 }
 
 // maxUsernameBytes bounds a username as typed at login: no account has a
@@ -369,15 +381,6 @@ func (s *Server) checkPassword(c *fiber.Ctx, username, password string) bool {
 func (s *Server) dummyHash() string {
 	s.dummyOnce.Do(func() { s.dummy, _ = policy.HashPassword(randomToken("")) })
 	return s.dummy
-}
-
-// startSession issues a new session id (no fixation) with a CSRF token.
-func (s *Server) startSession(c *fiber.Ctx, user string) error {
-	csrf, err := s.newSession(c, user)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"username": user, "csrf_token": csrf})
 }
 
 // newSession regenerates the session id and stores the user and a fresh

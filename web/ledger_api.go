@@ -103,11 +103,7 @@ func (s *Server) ledgerEntry(c *fiber.Ctx) error {
 	if err != nil || index < 0 {
 		return badRequestf("entry index must be a whole number ≥ 0, got %q", c.Params("index"))
 	}
-	rec, receipt, err := s.cfg.Ledger.Entry(c.UserContext(), index)
-	if err != nil {
-		return err
-	}
-	e, err := ledger.Decode(rec.Body)
+	rec, receipt, e, err := s.entryAt(c, index)
 	if err != nil {
 		return err
 	}
@@ -158,4 +154,15 @@ func hashesOrEmpty(hs []tlog.Hash) []tlog.Hash {
 		return []tlog.Hash{}
 	}
 	return hs
+}
+
+// entryAt reads the entry at index with its receipt, decoded: what the
+// API and the entry page both show.
+func (s *Server) entryAt(c *fiber.Ctx, index int64) (ledger.Record, *ledger.Receipt, *ledger.Entry, error) {
+	rec, receipt, err := s.cfg.Ledger.Entry(c.UserContext(), index)
+	if err != nil {
+		return ledger.Record{}, nil, nil, err
+	}
+	e, err := ledger.Decode(rec.Body)
+	return rec, receipt, e, err
 }

@@ -71,27 +71,14 @@ func (s *Server) itemHandler(kind lists.Kind) fiber.Handler {
 // powerDetail serves GET /api/v1/powers/:code: the item with its
 // responsibilities (stage duties), services and version history.
 func (s *Server) powerDetail(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	item, err := s.cfg.Catalog.Get(ctx, lists.KindPower, c.Params("code"))
+	rec, err := s.cfg.Catalog.PowerRecord(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return err
 	}
 	out := map[string]any{}
-	raw, _ := json.Marshal(item)
+	raw, _ := json.Marshal(rec.Power)
 	json.Unmarshal(raw, &out)
-	resp, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindResponsibility, PowerOf: item.Code, PerPage: lists.MaxPerPage})
-	if err != nil {
-		return err
-	}
-	services, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindService, PowerOf: item.Code, PerPage: lists.MaxPerPage})
-	if err != nil {
-		return err
-	}
-	history, err := s.cfg.Catalog.History(ctx, lists.KindPower, item.Code)
-	if err != nil {
-		return err
-	}
-	out["responsibilities"], out["services"], out["history"] = resp.Items, services.Items, history
+	out["responsibilities"], out["services"], out["history"] = rec.Responsibilities, rec.Services, rec.History
 	return c.JSON(out)
 }
 

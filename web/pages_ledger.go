@@ -80,11 +80,7 @@ func (s *Server) entryPage(c *fiber.Ctx) error {
 	if err != nil || index < 0 {
 		return fiber.ErrNotFound
 	}
-	rec, receipt, err := s.cfg.Ledger.Entry(c.UserContext(), index)
-	if err != nil {
-		return err
-	}
-	e, err := ledger.Decode(rec.Body)
+	rec, receipt, e, err := s.entryAt(c, index)
 	if err != nil {
 		return err
 	}

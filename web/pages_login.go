@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -119,14 +120,17 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 		c.Status(fiber.StatusForbidden)
 		return s.renderLogin(c, next, "login_expired", shown)
 	}
-	if s.cfg.Identity == nil || user == "" || password == "" || !s.tryLogin(c, user, password) {
+	if s.cfg.Identity == nil || user == "" || password == "" {
 		c.Status(fiber.StatusUnauthorized)
 		return s.renderLogin(c, next, "login_failed", shown)
 	}
-	c.Cookie(&fiber.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1, Expires: time.Unix(0, 0)}) // used once
-	if _, err := s.newSession(c, user); err != nil {
+	if _, err := s.logIn(c, user, password); errors.Is(err, errBadLogin) {
+		c.Status(fiber.StatusUnauthorized)
+		return s.renderLogin(c, next, "login_failed", shown)
+	} else if err != nil {
 		return err
 	}
+	c.Cookie(&fiber.Cookie{Name: loginCookie, Path: "/login", MaxAge: -1, Expires: time.Unix(0, 0)}) // used once
 	if next == "" {
 		next = s.homeOf(c, user)
 	}

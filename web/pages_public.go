@@ -248,27 +248,14 @@ func (s *Server) powersPage(c *fiber.Ctx) error {
 // powerPage serves /powers/:code: every field, responsibilities, services
 // and the version history.
 func (s *Server) powerPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	it, err := s.cfg.Catalog.Get(ctx, lists.KindPower, c.Params("code"))
+	rec, err := s.cfg.Catalog.PowerRecord(c.UserContext(), c.Params("code"))
 	if err != nil {
 		return err
 	}
 	var p lists.PowerItem
-	json.Unmarshal(it.Raw, &p)
-	resp, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindResponsibility, PowerOf: it.Code, PerPage: lists.MaxPerPage})
-	if err != nil {
-		return err
-	}
-	svc, err := s.cfg.Catalog.List(ctx, lists.ListQuery{Kind: lists.KindService, PowerOf: it.Code, PerPage: lists.MaxPerPage})
-	if err != nil {
-		return err
-	}
-	history, err := s.cfg.Catalog.History(ctx, lists.KindPower, it.Code)
-	if err != nil {
-		return err
-	}
-	return s.render(c, "power", "power", fiber.Map{"P": p, "Item": it, "Resp": decodeItems[lists.Responsibility](resp.Items),
-		"Services": decodeItems[lists.ServiceItem](svc.Items), "History": reversed(history)})
+	json.Unmarshal(rec.Power.Raw, &p)
+	return s.render(c, "power", "power", fiber.Map{"P": p, "Item": rec.Power, "Resp": decodeItems[lists.Responsibility](rec.Responsibilities),
+		"Services": decodeItems[lists.ServiceItem](rec.Services), "History": reversed(rec.History)})
 }
 
 func reversed[T any](xs []T) []T {

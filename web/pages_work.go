@@ -186,12 +186,8 @@ func (s *Server) workAct(action string) fiber.Handler {
 		if err != nil {
 			return s.renderApplication(c, err.Error(), fiber.StatusBadRequest)
 		}
-		var check func(*applications.Application) error
-		if action == applications.ActionDecide {
-			check = func(app *applications.Application) error { return policy.CheckFourEyes(app.ReviewedBy, actor) }
-		}
 		number := c.Params("number")
-		v, receipt, err := s.cfg.Approvals.ActAndView(c.UserContext(), actor, number, action, ev, check)
+		v, receipt, err := s.cfg.Approvals.ActAndView(c.UserContext(), actor, number, action, ev, actCheck(action, actor))
 		if err != nil {
 			status, show := statusOf(err)
 			if !show {

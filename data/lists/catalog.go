@@ -395,3 +395,35 @@ func orNull(r json.RawMessage) json.RawMessage {
 	}
 	return r
 }
+
+// PowerRecord is a power with what hangs on it: the responsibilities of
+// its stages, the services that implement it and its version history,
+// oldest first. The API and the public page show the same record.
+type PowerRecord struct {
+	Power            *Item
+	Responsibilities []*Item
+	Services         []*Item
+	History          []Version
+}
+
+// PowerRecord reads the power code with its responsibilities, services
+// and history.
+func (c *Catalog) PowerRecord(ctx context.Context, code string) (*PowerRecord, error) {
+	power, err := c.Get(ctx, KindPower, code)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.List(ctx, ListQuery{Kind: KindResponsibility, PowerOf: power.Code, PerPage: MaxPerPage})
+	if err != nil {
+		return nil, err
+	}
+	services, err := c.List(ctx, ListQuery{Kind: KindService, PowerOf: power.Code, PerPage: MaxPerPage})
+	if err != nil {
+		return nil, err
+	}
+	history, err := c.History(ctx, KindPower, power.Code)
+	if err != nil {
+		return nil, err
+	}
+	return &PowerRecord{Power: power, Responsibilities: resp.Items, Services: services.Items, History: history}, nil
+}
