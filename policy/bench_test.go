@@ -194,3 +194,13 @@ func BenchmarkEnforceFirstCheck(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
 	})
 }
+
+// BenchmarkHashPassword is the cost of one new password hash at
+// defaultParams (docs/benchmarks.md).
+func BenchmarkHashPassword(b *testing.B) {
+	for b.Loop() {
+		if _, err := HashPassword("correct horse battery staple"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

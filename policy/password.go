@@ -36,10 +36,10 @@ type argonParams struct {
 }
 
 // defaultParams are the parameters of new hashes: 64 MiB, 2 passes, 2 lanes,
-// a 16-byte salt and a 32-byte tag. On the 2-core reference server one hash
-// takes about 60–90 ms and both cores; 64 MiB is RFC 9106's memory figure
-// for memory-constrained servers (its second recommendation, with lanes
-// matched to the two cores and one pass fewer to stay under 100 ms). The
+// a 16-byte salt and a 32-byte tag (what one hash costs on the reference
+// server: docs/benchmarks.md). 64 MiB is RFC 9106's memory figure for
+// memory-constrained servers (its second recommendation, with lanes
+// matched to the two cores and one pass fewer). The
 // web layer should bound concurrent logins (e.g. to the core count) so that
 // a burst of logins cannot take memory in 64 MiB steps.
 func defaultParams() argonParams {

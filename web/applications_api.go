@@ -67,7 +67,7 @@ func deptOfApplication(s *Server, c *fiber.Ctx) (string, error) {
 		return "", err
 	}
 	user := actorOf(c)
-	ok, err := s.cfg.Identity.Enforcer.Allowed(user, dept, policy.ObjApplication, policy.ActRead)
+	ok, err := s.cfg.Accounts.Enforcer.Allowed(user, dept, policy.ObjApplication, policy.ActRead)
 	if err != nil {
 		return "", err
 	}

@@ -141,7 +141,7 @@ func TestStatsAndCalendarOverHTTP(t *testing.T) {
 
 func TestProgressRateLimited(t *testing.T) {
 	s, _ := newDemoServer(t)
-	limited := New(Config{Ledger: s.cfg.Ledger, Catalog: s.cfg.Catalog, Approvals: s.cfg.Approvals, Identity: s.cfg.Identity, RateLimit: 3})
+	limited := New(Config{Ledger: s.cfg.Ledger, Catalog: s.cfg.Catalog, Approvals: s.cfg.Approvals, Accounts: s.cfg.Accounts, RateLimit: 3})
 	codes := []int{}
 	for i := 0; i < 5; i++ {
 		status, _ := send(t, limited, "GET", "/api/v1/applications/QD1?query_code=X", creds{}, nil)

@@ -135,10 +135,10 @@ func (s *Server) cosignedCheckpoint(c *fiber.Ctx) error {
 // of every official's username is not one request away (security review,
 // issue 20).
 func (s *Server) roleGrants(c *fiber.Ctx) error {
-	if s.cfg.Identity == nil || s.cfg.Identity.Directory == nil {
+	if s.cfg.Accounts == nil || s.cfg.Accounts.Directory == nil {
 		return fiber.NewError(fiber.StatusNotFound, "no accounts on this server")
 	}
-	grants, err := s.cfg.Identity.Directory.Grants(c.UserContext())
+	grants, err := s.cfg.Accounts.Directory.Grants(c.UserContext())
 	if err != nil {
 		return err
 	}

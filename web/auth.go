@@ -73,7 +73,7 @@ var (
 // Disabled users are refused at once.
 func (s *Server) authenticate(c *fiber.Ctx) (string, error) {
 	if token, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
-		user, err := s.cfg.Identity.Directory.TokenOwner(c.UserContext(), token)
+		user, err := s.cfg.Accounts.Directory.TokenOwner(c.UserContext(), token)
 		if err != nil {
 			return "", errUnauthenticated
 		}
@@ -108,7 +108,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (string, error) {
 // liveSession refuses the session of an account that is not active or
 // whose sessions were ended (password reset, disable) after it started.
 func (s *Server) liveSession(c *fiber.Ctx, sess *session.Session, user string) error {
-	u, err := s.cfg.Identity.Directory.ActiveUser(c.UserContext(), user)
+	u, err := s.cfg.Accounts.Directory.ActiveUser(c.UserContext(), user)
 	if err != nil {
 		return errUnauthenticated
 	}
@@ -143,7 +143,7 @@ func postedField(c *fiber.Ctx, name string) string {
 }
 
 func (s *Server) active(c *fiber.Ctx, user string) (string, error) {
-	if _, err := s.cfg.Identity.Directory.ActiveUser(c.UserContext(), user); err != nil {
+	if _, err := s.cfg.Accounts.Directory.ActiveUser(c.UserContext(), user); err != nil {
 		return "", errUnauthenticated
 	}
 	return user, nil
@@ -159,7 +159,7 @@ func (s *Server) guard(a Access) fiber.Handler {
 		if !a.declared() {
 			return fiber.ErrForbidden
 		}
-		if s.cfg.Identity == nil {
+		if s.cfg.Accounts == nil {
 			return fiber.NewError(fiber.StatusForbidden, "identities are not configured on this server")
 		}
 		user, err := s.authenticate(c)
@@ -195,7 +195,7 @@ func (s *Server) guard(a Access) fiber.Handler {
 // permitted checks a's permission in dept, recording a denial in the
 // security log.
 func (s *Server) permitted(c *fiber.Ctx, user string, a Access, dept string) error {
-	ok, err := s.cfg.Identity.Enforcer.Allowed(user, dept, a.Obj, a.Act)
+	ok, err := s.cfg.Accounts.Enforcer.Allowed(user, dept, a.Obj, a.Act)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := json.Unmarshal(c.Body(), &req); err != nil || req.Username == "" || req.Password == "" {
 		return badRequestf("send {\"username\", \"password\"}")
 	}
-	if s.cfg.Identity == nil {
+	if s.cfg.Accounts == nil {
 		return errBadLogin
 	}
 	csrf, err := s.logIn(c, req.Username, req.Password)
@@ -370,7 +370,7 @@ func truncate(s string, n int) string {
 // checkPassword verifies the password; an unknown or disabled user costs
 // the same hashing time, so the answer does not tell which it was.
 func (s *Server) checkPassword(c *fiber.Ctx, username, password string) bool {
-	hash, u, err := s.cfg.Identity.Directory.PasswordHash(c.UserContext(), username)
+	hash, u, err := s.cfg.Accounts.Directory.PasswordHash(c.UserContext(), username)
 	if err != nil || u.Status != identity.UserActive || hash == "" {
 		policy.VerifyPassword(s.dummyHash(), password)
 		return false
@@ -516,7 +516,7 @@ func (s *Server) createToken(c *fiber.Ctx) error {
 		return &store.ValidationError{Fields: map[string]string{"expires_in_days": fmt.Sprintf("must be 1 to %d", maxTokenDays)}}
 	}
 	token, expires := randomToken("qd_"), time.Now().AddDate(0, 0, days).UTC().Truncate(time.Second)
-	id, err := s.cfg.Identity.Directory.AddToken(c.UserContext(), actorOf(c), req.Label, token, expires)
+	id, err := s.cfg.Accounts.Directory.AddToken(c.UserContext(), actorOf(c), req.Label, token, expires)
 	if err != nil {
 		return err
 	}
@@ -536,7 +536,7 @@ func (s *Server) revokeToken(c *fiber.Ctx) error {
 	if err != nil {
 		return badRequestf("token id must be a number")
 	}
-	if err := s.cfg.Identity.Directory.RevokeToken(c.UserContext(), actorOf(c), id); err != nil {
+	if err := s.cfg.Accounts.Directory.RevokeToken(c.UserContext(), actorOf(c), id); err != nil {
 		return err
 	}
 	s.audit(c, actorOf(c), "token.revoked", "ok", fmt.Sprintf("token %d", id))
@@ -559,7 +559,7 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	receipt, err := s.cfg.Identity.Directory.CreateUser(c.UserContext(), actorOf(c), req.User, hash)
+	receipt, err := s.cfg.Accounts.Directory.CreateUser(c.UserContext(), actorOf(c), req.User, hash)
 	if err != nil {
 		return err
 	}
@@ -570,7 +570,7 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 // setUserStatus serves POST /api/v1/users/:username/{disable,enable}.
 func (s *Server) setUserStatus(active bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		receipt, err := s.cfg.Identity.SetUserStatus(c.UserContext(), actorOf(c), c.Params("username"), active)
+		receipt, err := s.cfg.Accounts.SetUserStatus(c.UserContext(), actorOf(c), c.Params("username"), active)
 		action := map[bool]string{true: "user.enabled", false: "user.disabled"}[active]
 		if err != nil {
 			s.audit(c, actorOf(c), action, "denied", c.Params("username")+": "+err.Error())
@@ -588,7 +588,7 @@ func (s *Server) changeRole(grant bool) fiber.Handler {
 		if err := json.Unmarshal(c.Body(), &req); err != nil || req.User == "" || req.Role == "" || req.Dept == "" {
 			return badRequestf("send {\"user\", \"role\", \"dept\"}")
 		}
-		receipt, err := s.cfg.Identity.ChangeRole(c.UserContext(), actorOf(c), grant, req.User, req.Role, req.Dept)
+		receipt, err := s.cfg.Accounts.ChangeRole(c.UserContext(), actorOf(c), grant, req.User, req.Role, req.Dept)
 		action := map[bool]string{true: "role.granted", false: "role.revoked"}[grant]
 		if err != nil {
 			s.audit(c, actorOf(c), action, "denied", req.User+" "+req.Role+" "+req.Dept+": "+err.Error())
@@ -627,7 +627,7 @@ func (s *Server) resetPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	receipt, err := s.cfg.Identity.ResetPassword(c.UserContext(), actorOf(c), user, hash)
+	receipt, err := s.cfg.Accounts.ResetPassword(c.UserContext(), actorOf(c), user, hash)
 	if err != nil {
 		s.audit(c, actorOf(c), "user.password_reset", "denied", user+": "+err.Error())
 		return err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"qingdan/ledger"
+	"qingdan/web/accounts"
 )
 
 // TestWriteMatrix logs in as each demo role and calls every write
@@ -76,7 +77,7 @@ func TestSessionIDChangesAtLogin(t *testing.T) {
 	s, _ := newDemoServer(t)
 	resp, _ := s.App().Test(httptest.NewRequest("GET", "/api/v1/departments", nil), -1)
 	pre := "attacker-chosen-id"
-	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"clerk.scjg","password":"`+DemoPassword+`"}`))
+	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"clerk.scjg","password":"`+accounts.DemoPassword+`"}`))
 	req.Header.Set("Cookie", sessionCookie+"="+pre)
 	resp, err := s.App().Test(req, -1)
 	if err != nil || resp.StatusCode != 200 {
@@ -108,12 +109,12 @@ func TestLockoutHidesWhetherUserExists(t *testing.T) {
 		try("clerk.gaj", "wrong password")
 		s.throttle.addrs.Purge() // keep the address delay out of this test
 	}
-	status, detail := try("clerk.gaj", DemoPassword)
+	status, detail := try("clerk.gaj", accounts.DemoPassword)
 	_, unknown := try("no.such.user", "whatever")
 	if status != 401 || detail != unknown {
 		t.Fatalf("locked account with the right password: %d %q; unknown user: %q; want the same 401", status, detail, unknown)
 	}
-	if status, _ := try("clerk.scjg", DemoPassword); status != 200 {
+	if status, _ := try("clerk.scjg", accounts.DemoPassword); status != 200 {
 		t.Fatalf("another account is not locked: %d", status)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"qingdan/data/store"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
+	"qingdan/web/accounts"
 )
 
 // TestRoleNamingAgrees: the projection writes the g-lines the enforcer
@@ -38,7 +39,7 @@ func testRolesThroughTheLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := identity.NewDirectory(db, l)
-	id := &Identity{Directory: dir, Enforcer: enf}
+	id := &accounts.Accounts{Directory: dir, Enforcer: enf}
 	if err := demo.Seed(ctx, lists.NewCatalog(db, l)); err != nil { // grants need departments in force
 		t.Fatal(err)
 	}

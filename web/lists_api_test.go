@@ -22,6 +22,7 @@ import (
 	"qingdan/ledger"
 	"qingdan/ledger/storetest"
 	"qingdan/policy"
+	"qingdan/web/accounts"
 )
 
 // newDemoServer serves the demo county, with its demo accounts, from a
@@ -53,7 +54,7 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := &Identity{Directory: identity.NewDirectory(db, l), Enforcer: enf}
+	id := &accounts.Accounts{Directory: identity.NewDirectory(db, l), Enforcer: enf}
 	if _, err := id.SeedDemo(context.Background(), []string{"scjg", "gaj", "bianban"}); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func newDemoServerAt(t *testing.T, now func() time.Time, set func(*Config)) (*Se
 	if now != nil {
 		approvals.SetClock(now)
 	}
-	cfg := Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Identity: id}
+	cfg := Config{Ledger: l, SecurityLog: sec, Catalog: cat, Approvals: approvals, Calendars: cals, Accounts: id}
 	set(&cfg)
 	return New(cfg), l
 }
@@ -94,7 +95,7 @@ type creds struct{ cookie, csrf, bearer string }
 // login logs in as a demo user and returns the session.
 func login(t *testing.T, s *Server, user string) creds {
 	t.Helper()
-	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"`+user+`","password":"`+DemoPassword+`"}`))
+	req := httptest.NewRequest("POST", "/api/v1/login", strings.NewReader(`{"username":"`+user+`","password":"`+accounts.DemoPassword+`"}`))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := s.App().Test(req, -1)
 	if err != nil || resp.StatusCode != 200 {
@@ -289,7 +290,7 @@ func testListEditingOverHTTP(t *testing.T) {
 
 func TestListEditingOffWithoutIdentities(t *testing.T) {
 	s, _ := newDemoServer(t)
-	s.cfg.Identity = nil
+	s.cfg.Accounts = nil
 	if status, _ := send(t, s, "POST", "/api/v1/powers", creds{bearer: "anything"}, map[string]any{}); status != 403 {
 		t.Fatalf("editing on a server without identities: %d, want 403", status)
 	}

@@ -21,6 +21,8 @@ import (
 	"qingdan/data/lists"
 	"qingdan/data/store"
 	"qingdan/data/workday"
+	"qingdan/web/editform"
+	"qingdan/web/i18n"
 )
 
 // The pages' templates and assets are embedded: the service works on a
@@ -40,7 +42,7 @@ func newViews() *html.Engine {
 	sub, _ := fs.Sub(templateFS, "templates")
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(template.FuncMap{
-		"cat":     categoryName,
+		"cat":     lists.CategoryName,
 		"add":     func(a, b int64) int64 { return a + b },
 		"pct":     func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
 		"join":    strings.Join,
@@ -82,18 +84,6 @@ func dict(kv ...any) map[string]any {
 		m[k] = kv[i+1]
 	}
 	return m
-}
-
-// categoryName is a power category's name in the page's language.
-func categoryName(code, lang string) string {
-	n, ok := lists.CategoryNames[code]
-	if !ok {
-		return code
-	}
-	if lang == "en" {
-		return n[1]
-	}
-	return n[0]
 }
 
 // lang picks the page language: ?lang= (then remembered in a cookie), the
@@ -150,7 +140,7 @@ func (s *Server) send(c *fiber.Ctx, name string, p *page) error {
 
 func (s *Server) basePage(c *fiber.Ctx) *page {
 	l := lang(c)
-	p := &page{Lang: l, L: messages(l), Path: c.Path(), OtherLang: otherLangURL(c, l), Depts: s.deptNames(c, l)}
+	p := &page{Lang: l, L: i18n.Messages(l), Path: c.Path(), OtherLang: otherLangURL(c, l), Depts: s.deptNames(c, l)}
 	p.User, p.CSRF, p.Roles = s.sessionUser(c)
 	return p
 }
@@ -178,7 +168,7 @@ func (s *Server) deptNames(c *fiber.Ctx, l string) map[string]string {
 		return out
 	}
 	for _, d := range s.departments(c) {
-		out[d.Code] = deptLabel(d, l)
+		out[d.Code] = editform.DeptLabel(d, l)
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"qingdan/data/identity"
 	"qingdan/policy"
+	"qingdan/web/i18n"
 )
 
 // adminUser is one account with its grants.
@@ -30,12 +31,12 @@ func (s *Server) renderAdmin(c *fiber.Ctx, problem string, status int) error {
 	if !roles[policy.RoleSysadmin] && !roles[policy.RoleSecadmin] {
 		return fiber.NewError(fiber.StatusForbidden, "only the system or security administrator")
 	}
-	users, err := s.cfg.Identity.Directory.Users(c.UserContext())
+	users, err := s.cfg.Accounts.Directory.Users(c.UserContext())
 	if err != nil {
 		return err
 	}
 	rows := make([]adminUser, len(users))
-	mayManage := s.cfg.Identity.MayManage(c.UserContext(), actorOf(c))
+	mayManage := s.cfg.Accounts.MayManage(c.UserContext(), actorOf(c))
 	for i, u := range users {
 		grants := s.grantsOf(c, u.Username)
 		rows[i] = adminUser{User: u, Grants: grants, Manageable: mayManage(u.Username, grants)}
@@ -56,7 +57,7 @@ func (s *Server) adminResult(c *fiber.Ctx, what string, receipt *identity.Receip
 		if !show || key == "" {
 			return err
 		}
-		return s.renderAdmin(c, messages(lang(c))[key], status)
+		return s.renderAdmin(c, i18n.Messages(lang(c))[key], status)
 	}
 	return s.render(c, "admin_done", "action_done", fiber.Map{"What": what, "Receipt": receipt})
 }
@@ -67,13 +68,13 @@ func (s *Server) adminCreateUser(c *fiber.Ctx) error {
 		Dept: postedField(c, "dept")}
 	password := postedField(c, "password")
 	if err := policy.CheckPasswordPolicy(u.Username, password); err != nil {
-		return s.renderAdmin(c, messages(lang(c))["refused_weak_password"], fiber.StatusUnprocessableEntity)
+		return s.renderAdmin(c, i18n.Messages(lang(c))["refused_weak_password"], fiber.StatusUnprocessableEntity)
 	}
 	hash, err := policy.HashPassword(password)
 	if err != nil {
 		return err
 	}
-	receipt, err := s.cfg.Identity.Directory.CreateUser(c.UserContext(), actorOf(c), u, hash)
+	receipt, err := s.cfg.Accounts.Directory.CreateUser(c.UserContext(), actorOf(c), u, hash)
 	if err == nil {
 		s.audit(c, actorOf(c), "user.created", "ok", u.Username)
 	}
@@ -84,7 +85,7 @@ func (s *Server) adminCreateUser(c *fiber.Ctx) error {
 func (s *Server) adminUserStatus(active bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		user := c.Params("username")
-		receipt, err := s.cfg.Identity.SetUserStatus(c.UserContext(), actorOf(c), user, active)
+		receipt, err := s.cfg.Accounts.SetUserStatus(c.UserContext(), actorOf(c), user, active)
 		action := map[bool]string{true: "user.enabled", false: "user.disabled"}[active]
 		if err == nil {
 			s.audit(c, actorOf(c), action, "ok", user)
@@ -99,7 +100,7 @@ func (s *Server) adminUserStatus(active bool) fiber.Handler {
 func (s *Server) adminRole(grant bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		user, role, dept := strings.TrimSpace(postedField(c, "user")), postedField(c, "role"), postedField(c, "dept")
-		receipt, err := s.cfg.Identity.ChangeRole(c.UserContext(), actorOf(c), grant, user, role, dept)
+		receipt, err := s.cfg.Accounts.ChangeRole(c.UserContext(), actorOf(c), grant, user, role, dept)
 		action := map[bool]string{true: "role.granted", false: "role.revoked"}[grant]
 		outcome := "ok"
 		if err != nil {

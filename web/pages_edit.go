@@ -1,14 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"maps"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -17,6 +15,8 @@ import (
 	"qingdan/data/lists"
 	"qingdan/data/store"
 	"qingdan/policy"
+	"qingdan/web/editform"
+	"qingdan/web/i18n"
 )
 
 // editList is one list the editor pages handle.
@@ -24,14 +24,13 @@ type editList struct {
 	seg  string     // the path segment: /edit/<seg>/…
 	kind lists.Kind // the list
 	obj  string     // its Casbin object
-	key  string     // the field that is its code
 }
 
 // editLists are the lists the editor pages handle, by path segment.
 var editLists = map[string]editList{
-	"powers":           {"powers", lists.KindPower, policy.ObjPower, "code"},
-	"services":         {"services", lists.KindService, policy.ObjService, "code"},
-	"responsibilities": {"responsibilities", lists.KindResponsibility, policy.ObjResponsibility, "power_code"},
+	"powers":           {"powers", lists.KindPower, policy.ObjPower},
+	"services":         {"services", lists.KindService, policy.ObjService},
+	"responsibilities": {"responsibilities", lists.KindResponsibility, policy.ObjResponsibility},
 }
 
 // publicPath is where the public see an item (a responsibility is shown
@@ -64,15 +63,11 @@ func deptInForm(s *Server, c *fiber.Ctx) (string, error) {
 }
 
 // deptNamedInForm: the posted form's "dept" field, "" if it has none —
-// the very value the item is saved with (formDept of postedForm), never
+// the very value the item is saved with (editform.Dept of postedForm), never
 // one from the query string.
 func deptNamedInForm(_ *Server, c *fiber.Ctx) (string, error) {
-	return formDept(postedForm(c)), nil
+	return editform.Dept(postedForm(c)), nil
 }
-
-// formDept is the department an item form names: the one the route's
-// guard authorises and the one the item is saved with.
-func formDept(v url.Values) string { return strings.TrimSpace(v.Get("dept")) }
 
 // editPage serves /edit: the items the editor may change.
 func (s *Server) editPage(c *fiber.Ctx) error {
@@ -196,18 +191,18 @@ func readPosted(c *fiber.Ctx) url.Values {
 // newItemForm builds the form of list l with the values v for this
 // editor and language; what it offers to choose from is added only when
 // it is shown (offerChoices).
-func (s *Server) newItemForm(c *fiber.Ctx, l editList, v url.Values, errs map[string]string) *itemForm {
+func (s *Server) newItemForm(c *fiber.Ctx, l editList, v url.Values, errs map[string]string) *editform.Form {
 	lg := lang(c)
-	return &itemForm{Seg: l.seg, V: v, Errors: errs, L: messages(lg), Lang: lg, Themes: serviceThemes}
+	return &editform.Form{Seg: l.seg, V: v, Errors: errs, L: i18n.Messages(lg), Lang: lg, Themes: editform.ServiceThemes}
 }
 
 // offerChoices adds what a shown form offers: every department, those
 // this editor may edit, and the powers in force of the chosen one.
-func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
+func (s *Server) offerChoices(c *fiber.Ctx, f *editform.Form) {
 	l := editLists[f.Seg]
 	f.All = s.departments(c)
 	for _, d := range f.All {
-		if ok, err := s.cfg.Identity.Enforcer.Allowed(actorOf(c), d.Code, l.obj, policy.ActPublish); err == nil && ok {
+		if ok, err := s.cfg.Accounts.Enforcer.Allowed(actorOf(c), d.Code, l.obj, policy.ActPublish); err == nil && ok {
 			f.Depts = append(f.Depts, d)
 		}
 	}
@@ -229,7 +224,7 @@ func (s *Server) offerChoices(c *fiber.Ctx, f *itemForm) {
 type itemPage struct {
 	Kind    string
 	Item    *lists.Item // nil for a new item
-	F       *itemForm
+	F       *editform.Form
 	Form    editForm
 	Errors  map[string]string
 	Problem string
@@ -241,7 +236,7 @@ type itemPage struct {
 }
 
 // showItemForm renders the form of a new item (it nil) or of a listed one.
-func (s *Server) showItemForm(c *fiber.Ctx, status int, it *lists.Item, f *itemForm, meta editForm, problem string) error {
+func (s *Server) showItemForm(c *fiber.Ctx, status int, it *lists.Item, f *editform.Form, meta editForm, problem string) error {
 	return s.showItemPage(c, status, itemPage{Item: it, F: f, Form: meta, Problem: problem})
 }
 
@@ -312,8 +307,8 @@ func (s *Server) editItemPage(seg string) fiber.Handler {
 }
 
 // amendForm is the form of a listed item as it stands.
-func (s *Server) amendForm(c *fiber.Ctx, l editList, it *lists.Item) (*itemForm, error) {
-	v, err := itemToForm(l.kind, it.Raw)
+func (s *Server) amendForm(c *fiber.Ctx, l editList, it *lists.Item) (*editform.Form, error) {
+	v, err := editform.ToForm(l.kind, it.Raw)
 	if err != nil {
 		return nil, err
 	}
@@ -325,13 +320,13 @@ func (s *Server) amendForm(c *fiber.Ctx, l editList, it *lists.Item) (*itemForm,
 // postedItem reads a posted item form: its values, the item they make
 // and the field errors of both the reading and data's validation, with
 // the change's metadata checked too.
-func (s *Server) postedItem(c *fiber.Ctx, l editList) (*itemForm, any, editForm) {
+func (s *Server) postedItem(c *fiber.Ctx, l editList) (*editform.Form, any, editForm) {
 	v := postedValues(c)
 	for _, k := range notItemFields {
 		delete(v, k)
 	}
-	msgs := messages(lang(c))
-	item, errs := itemFromForm(l.kind, v, msgs["ef_err_int"])
+	msgs := i18n.Messages(lang(c))
+	item, errs := editform.FromForm(l.kind, v, msgs["ef_err_int"])
 	if err := item.(interface{ Validate() error }).Validate(); err != nil {
 		mergeErrors(errs, formErrors(err))
 	}
@@ -374,15 +369,15 @@ func (s *Server) editNewSubmit(seg string) fiber.Handler {
 			f.Errors = nil
 			return s.showItemForm(c, fiber.StatusOK, nil, f, meta, "")
 		}
-		code := f.V.Get(l.key)
+		code := f.V.Get(editform.CodeField(l.seg))
 		if _, err := s.cfg.Catalog.Get(c.UserContext(), l.kind, strings.TrimSpace(code)); err == nil {
-			f.Errors[l.key] = f.L["ef_err_exists"]
+			f.Errors[editform.CodeField(l.seg)] = f.L["ef_err_exists"]
 		}
 		if len(f.Errors) > 0 {
 			return s.showItemForm(c, fiber.StatusUnprocessableEntity, nil, f, meta, "")
 		}
 		if !saving(c) {
-			diff := fieldDiff(nil, itemFields(item))
+			diff := editform.Diff(nil, editform.Fields(item))
 			return s.preview(c, f, diff, meta, "/edit/"+seg+"/new", "publish", code)
 		}
 		raw, _ := json.Marshal(item)
@@ -416,7 +411,7 @@ func (s *Server) editItemSubmit(seg string) fiber.Handler {
 		if len(f.Errors) > 0 {
 			return s.showItemForm(c, fiber.StatusUnprocessableEntity, it, f, meta, "")
 		}
-		changes, err := formChanges(l.kind, it.Raw, item)
+		changes, err := editform.Changes(l.kind, it.Raw, item)
 		if err != nil {
 			return err
 		}
@@ -448,10 +443,10 @@ type hiddenField struct{ Name, Value string }
 
 // preview shows the difference and the form that saves it, carrying every
 // value of the item form so the save step reads the same form again.
-func (s *Server) preview(c *fiber.Ctx, f *itemForm, diff []lists.FieldChange, meta editForm, action, op, code string) error {
+func (s *Server) preview(c *fiber.Ctx, f *editform.Form, diff []lists.FieldChange, meta editForm, action, op, code string) error {
 	rows := make([]diffRow, len(diff))
 	for i, d := range diff {
-		rows[i] = diffRow{d.Field, fieldLabel(f.Seg, d.Field, f.L), d.Before, d.After}
+		rows[i] = diffRow{d.Field, editform.Label(f.Seg, d.Field, f.L), d.Before, d.After}
 	}
 	return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": f.Seg, "Code": code, "Diff": rows, "Form": meta,
 		"Hidden": hiddenFields(f.V), "Action": action, "Op": op})
@@ -470,7 +465,7 @@ func hiddenFields(v url.Values) []hiddenField {
 // editResult shows the receipt of a saved change, or the form again with
 // what the catalog refused: field errors beside their fields, anything
 // else above the form.
-func (s *Server) editResult(c *fiber.Ctx, l editList, it *lists.Item, f *itemForm, meta editForm, w *lists.Written, err error) error {
+func (s *Server) editResult(c *fiber.Ctx, l editList, it *lists.Item, f *editform.Form, meta editForm, w *lists.Written, err error) error {
 	if err != nil {
 		status, show := statusOf(err)
 		if !show {
@@ -496,7 +491,7 @@ func (s *Server) editRepeal(seg string) fiber.Handler {
 			return err
 		}
 		meta := readEditForm(c)
-		msgs := messages(lang(c))
+		msgs := i18n.Messages(lang(c))
 		errs := meta.missing(msgs)
 		if len(errs) == 0 && !saving(c) {
 			diff := []diffRow{{Field: "status", Label: msgs["status"],
@@ -528,31 +523,4 @@ func (s *Server) showRepealRefused(c *fiber.Ctx, l editList, it *lists.Item, met
 		return err
 	}
 	return s.showItemPage(c, status, itemPage{Item: it, F: f, Problem: problem, Repeal: meta, RepealErrors: errs})
-}
-
-// fieldDiff lists the top-level fields that differ between two items.
-func fieldDiff(before, after map[string]json.RawMessage) []lists.FieldChange {
-	keys := map[string]bool{}
-	for k := range before {
-		keys[k] = true
-	}
-	for k := range after {
-		keys[k] = true
-	}
-	var out []lists.FieldChange
-	for k := range keys {
-		if !bytes.Equal(compactJSON(before[k]), compactJSON(after[k])) {
-			out = append(out, lists.FieldChange{Field: k, Before: before[k], After: after[k]})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
-	return out
-}
-
-func compactJSON(v json.RawMessage) []byte {
-	var b bytes.Buffer
-	if json.Compact(&b, v) != nil {
-		return v
-	}
-	return b.Bytes()
 }

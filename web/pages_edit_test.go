@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"qingdan/data/lists"
+	"qingdan/web/editform"
+	"qingdan/web/i18n"
 
 	"golang.org/x/net/html"
 )
@@ -482,10 +484,10 @@ func TestEditFormRowsAndLanguages(t *testing.T) {
 	s, _ := newDemoServer(t)
 	editor := login(t, s, "editor.scjg")
 	v := openForm(t, s, editor, "/edit/powers/XK-SCJG-006", "amend-form")
-	rows := len(rowsIn(v, "materials"))
+	rows := len(editform.RowsIn(v, "materials"))
 	v.Set("add_row", "materials")
 	status, _, body := postForm(t, s, "/edit/powers/XK-SCJG-006", editor, v)
-	if got := len(rowsIn(formValues(t, body, "amend-form"), "materials")); status != 200 || got != rows+1 {
+	if got := len(editform.RowsIn(formValues(t, body, "amend-form"), "materials")); status != 200 || got != rows+1 {
 		t.Errorf("add a row: %d with %d material rows, want 200 with %d", status, got, rows+1)
 	}
 	v = openForm(t, s, editor, "/edit/services/new", "publish-form")
@@ -533,7 +535,7 @@ func TestEditFormRowsAndLanguages(t *testing.T) {
 // and the stages and categories offered are exactly what data accepts.
 func TestEditFormChoices(t *testing.T) {
 	for _, seg := range []string{"powers", "services", "responsibilities"} {
-		for _, sec := range formSpecs(seg) {
+		for _, sec := range editform.Specs(seg) {
 			keys := []string{sec.Legend}
 			for _, f := range sec.Fields {
 				keys = append(keys, f.Label, f.Hint)
@@ -542,21 +544,21 @@ func TestEditFormChoices(t *testing.T) {
 				}
 			}
 			for _, k := range keys {
-				if k != "" && (catalogueZH[k] == "" || catalogueEN[k] == "") {
+				if k != "" && (i18n.Messages("zh")[k] == "" || i18n.Messages("en")[k] == "") {
 					t.Errorf("%s form: label %q is missing from a catalogue", seg, k)
 				}
 			}
 		}
 	}
-	for set, cs := range choiceSets {
+	for set, cs := range editform.ChoiceSets {
 		for _, c := range cs {
-			if catalogueZH[c.Key] == "" || catalogueEN[c.Key] == "" {
+			if i18n.Messages("zh")[c.Key] == "" || i18n.Messages("en")[c.Key] == "" {
 				t.Errorf("choice %s/%s: %q is missing from a catalogue", set, c.Value, c.Key)
 			}
 		}
 	}
 	var offered []string
-	for _, c := range choiceSets["stage"] {
+	for _, c := range editform.ChoiceSets["stage"] {
 		r := lists.Responsibility{PowerCode: "XK-X-1", Dept: "x", Stages: []lists.Stage{{Stage: c.Value, Content: "职责"}}}
 		if err := r.Validate(); (err == nil) != (c.Value != "") {
 			t.Errorf("stage %q: Validate() = %v", c.Value, err)
@@ -571,14 +573,14 @@ func TestEditFormChoices(t *testing.T) {
 			t.Errorf("the form does not offer the stage %s", st)
 		}
 	}
-	form := &itemForm{Lang: "zh", L: messages("zh")}
-	for _, o := range form.options("power_category", "c", nil) {
+	form := &editform.Form{Lang: "zh", L: i18n.Messages("zh")}
+	for _, o := range form.Options("power_category", "c", nil) {
 		p := lists.PowerItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, PenaltyScope: "p"}
 		if err := p.Validate(); err != nil {
 			t.Errorf("power category %s: %v", o.Value, err)
 		}
 	}
-	for _, o := range form.options("service_category", "c", nil) {
+	for _, o := range form.Options("service_category", "c", nil) {
 		sv := lists.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: o.Value, Audience: "individual"}
 		if o.Value != "GG" {
 			sv.PowerCode = "XK-X-1"
@@ -587,13 +589,13 @@ func TestEditFormChoices(t *testing.T) {
 			t.Errorf("service category %s: %v", o.Value, err)
 		}
 	}
-	for _, a := range choiceSets["service_audience"] {
+	for _, a := range editform.ChoiceSets["service_audience"] {
 		sv := lists.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: a.Value}
 		if err := sv.Validate(); err != nil {
 			t.Errorf("service audience %s: %v", a.Value, err)
 		}
 	}
-	for _, d := range choiceSets["online_depth"] {
+	for _, d := range editform.ChoiceSets["online_depth"] {
 		n, _ := strconv.Atoi(d.Value)
 		sv := lists.ServiceItem{Code: "X-1", Name: "n", Dept: "x", Category: "GG", Audience: "individual", OnlineDepth: n}
 		if err := sv.Validate(); err != nil {

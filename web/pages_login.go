@@ -15,7 +15,7 @@ import (
 // sessionUser reads the page visitor's session: the user, the session's
 // CSRF token and the roles the user holds ("" when not logged in).
 func (s *Server) sessionUser(c *fiber.Ctx) (string, string, map[string]bool) {
-	if s.cfg.Identity == nil || c.Cookies(sessionCookie) == "" {
+	if s.cfg.Accounts == nil || c.Cookies(sessionCookie) == "" {
 		return "", "", nil
 	}
 	sess, err := s.sessions.Get(c)
@@ -37,7 +37,7 @@ func (s *Server) sessionUser(c *fiber.Ctx) (string, string, map[string]bool) {
 
 func (s *Server) rolesOf(c *fiber.Ctx, user string) map[string]bool {
 	roles := map[string]bool{}
-	grants, _ := s.cfg.Identity.Directory.GrantsOf(c.UserContext(), nil, user)
+	grants, _ := s.cfg.Accounts.Directory.GrantsOf(c.UserContext(), nil, user)
 	for _, g := range grants {
 		roles[g.Role] = true
 	}
@@ -46,7 +46,7 @@ func (s *Server) rolesOf(c *fiber.Ctx, user string) map[string]bool {
 
 // grantsOf is the user's role grants (role in department).
 func (s *Server) grantsOf(c *fiber.Ctx, user string) []identity.Grant {
-	grants, _ := s.cfg.Identity.Directory.GrantsOf(c.UserContext(), nil, user)
+	grants, _ := s.cfg.Accounts.Directory.GrantsOf(c.UserContext(), nil, user)
 	return grants
 }
 
@@ -120,7 +120,7 @@ func (s *Server) loginSubmit(c *fiber.Ctx) error {
 		c.Status(fiber.StatusForbidden)
 		return s.renderLogin(c, next, "login_expired", shown)
 	}
-	if s.cfg.Identity == nil || user == "" || password == "" {
+	if s.cfg.Accounts == nil || user == "" || password == "" {
 		c.Status(fiber.StatusUnauthorized)
 		return s.renderLogin(c, next, "login_failed", shown)
 	}

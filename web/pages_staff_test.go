@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"qingdan/web/accounts"
 )
 
 // postForm posts a form as a logged-in page would (session cookie and the
@@ -159,7 +161,7 @@ func TestStaffPagesNeedLogin(t *testing.T) {
 		}
 	}
 	token, cookie := getLoginForm(t, s)
-	status, loc := postLogin(t, s, url.Values{"username": {"clerk.scjg"}, "password": {DemoPassword}, "login_token": {token}}, cookie)
+	status, loc := postLogin(t, s, url.Values{"username": {"clerk.scjg"}, "password": {accounts.DemoPassword}, "login_token": {token}}, cookie)
 	if status != 303 || loc != "/work" {
 		t.Errorf("form login: %d %q, want 303 to /work", status, loc)
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"qingdan/data/applications"
+	"qingdan/web/i18n"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -63,7 +64,7 @@ func (s *Server) statsPage(c *fiber.Ctx) error {
 	for _, r := range rows {
 		maxDays = max(maxDays, r.AvgWorkdays)
 	}
-	m := messages(l)
+	m := i18n.Messages(l)
 	onTime := newChart(m["on_time_rate"], rows, label, func(r *applications.StatsRow) (float64, float64, string) {
 		return r.OnTimeRate, 1, fmt.Sprintf("%.1f%%", r.OnTimeRate*100)
 	})

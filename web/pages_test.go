@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"qingdan/web/i18n"
 )
 
 // getPage fetches a page, optionally with a cookie header, and returns the
@@ -143,8 +145,8 @@ func testErrorPages(t *testing.T, s *Server) {
 // TestCatalogueComplete: every interface string a template uses exists
 // in both languages.
 func TestCatalogueComplete(t *testing.T) {
-	for k, v := range catalogueZH {
-		if v == "" || catalogueEN[k] == "" {
+	for k, v := range i18n.Messages("zh") {
+		if v == "" || i18n.Messages("en")[k] == "" {
 			t.Errorf("message %q lacks a language", k)
 		}
 	}
@@ -153,7 +155,7 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, e := range entries {
 		b, _ := templateFS.ReadFile("templates/" + e.Name())
 		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := catalogueZH[m[1]]; !ok {
+			if _, ok := i18n.Messages("zh")[m[1]]; !ok {
 				t.Errorf("%s uses .L.%s, which the catalogue lacks", e.Name(), m[1])
 			}
 		}

@@ -146,7 +146,7 @@ func actionsFor(v *applications.View) []workAction {
 func (s *Server) allowedActions(user, dept string, v *applications.View) []workAction {
 	var out []workAction
 	for _, a := range actionsFor(v) {
-		if ok, _ := s.cfg.Identity.Enforcer.Allowed(user, dept, policy.ObjApplication, applicationActs[a.Name]); ok {
+		if ok, _ := s.cfg.Accounts.Enforcer.Allowed(user, dept, policy.ObjApplication, applicationActs[a.Name]); ok {
 			out = append(out, a)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/policy"
+	"qingdan/web/accounts"
 )
 
 // testDatabase is one database two replicas can open: a SQLite folder, or
@@ -46,7 +47,7 @@ const replicaOrigin = "replicas.qingdan.local/"
 // logs, catalog snapshot, enforcer, decision cache and session store.
 type replica struct {
 	srv *Server
-	id  *Identity
+	id  *accounts.Accounts
 }
 
 func newReplica(t *testing.T, d testDatabase, keys [2]*ledger.Key, follow time.Duration) *replica {
@@ -67,7 +68,7 @@ func newReplica(t *testing.T, d testDatabase, keys [2]*ledger.Key, follow time.D
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := &Identity{Directory: identity.NewDirectory(db, l), Enforcer: enf}
+	id := &accounts.Accounts{Directory: identity.NewDirectory(db, l), Enforcer: enf}
 	cals, err := calendar.NewCalendars(context.Background(), db, l)
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func newReplica(t *testing.T, d testDatabase, keys [2]*ledger.Key, follow time.D
 	go id.FollowRoleChanges(ctx, follow, slog.Default())
 	approvals := applications.NewApprovals(db, l, cals.Current)
 	approvals.UsePII(testPII(t, db))
-	srv := New(Config{Ledger: l, SecurityLog: sec, Catalog: lists.NewCatalog(db, l), Identity: id, Calendars: cals,
+	srv := New(Config{Ledger: l, SecurityLog: sec, Catalog: lists.NewCatalog(db, l), Accounts: id, Calendars: cals,
 		Approvals: approvals, SessionStorage: identity.NewSessions(db)})
 	return &replica{srv: srv, id: id}
 }

@@ -14,6 +14,8 @@ import (
 
 	"qingdan/data/lists"
 	"qingdan/data/schematest"
+	"qingdan/web/editform"
+	"qingdan/web/i18n"
 )
 
 // The schema tests walk the item structs by reflection, so that a field
@@ -69,12 +71,12 @@ func TestSchemaEditForm(t *testing.T) {
 			item := sk.item()
 			leaves := schematest.Fill(item)
 			raw, _ := json.Marshal(item)
-			v, err := itemToForm(sk.kind, raw)
+			v, err := editform.ToForm(sk.kind, raw)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			f := &itemForm{Seg: sk.seg, V: v, L: messages("zh"), Lang: "zh"}
+			f := &editform.Form{Seg: sk.seg, V: v, L: i18n.Messages("zh"), Lang: "zh"}
 			if err := views.Render(&buf, "edit_fields", f); err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +90,7 @@ func TestSchemaEditForm(t *testing.T) {
 					t.Errorf("%s field %q: no control of the edit form is named for it", sk.seg, l.Path)
 				}
 			}
-			back, _ := itemFromForm(sk.kind, v, "")
+			back, _ := editform.FromForm(sk.kind, v, "")
 			if !reflect.DeepEqual(back, item) {
 				t.Errorf("%s: the form reads back as\n%s\nwant\n%s", sk.seg, mustJSON(back), mustJSON(item))
 			}
@@ -109,14 +111,14 @@ func TestSchemaLabels(t *testing.T) {
 			}
 			seen[field] = true
 			for _, lang := range []string{"zh", "en"} {
-				if got := fieldLabel(sk.seg, field, messages(lang)); got == "" || got == field {
+				if got := editform.Label(sk.seg, field, i18n.Messages(lang)); got == "" || got == field {
 					t.Errorf("%s field %q: %s label %q, want a name", sk.seg, field, lang, got)
 				}
 			}
 		}
-		for _, sec := range formSpecs(sk.seg) {
+		for _, sec := range editform.Specs(sk.seg) {
 			for _, spec := range sec.Fields {
-				checkSpecLabels(t, sk.seg, spec, append([]fieldSpec{}, spec.Cells...)...)
+				checkSpecLabels(t, sk.seg, spec, append([]editform.FieldSpec{}, spec.Cells...)...)
 			}
 		}
 	}
@@ -124,11 +126,11 @@ func TestSchemaLabels(t *testing.T) {
 
 // checkSpecLabels reports a field or cell whose label or legend is missing
 // from a catalogue.
-func checkSpecLabels(t *testing.T, seg string, spec fieldSpec, cells ...fieldSpec) {
+func checkSpecLabels(t *testing.T, seg string, spec editform.FieldSpec, cells ...editform.FieldSpec) {
 	t.Helper()
-	for _, s := range append([]fieldSpec{spec}, cells...) {
+	for _, s := range append([]editform.FieldSpec{spec}, cells...) {
 		for _, lang := range []string{"zh", "en"} {
-			if messages(lang)[s.Label] == "" {
+			if i18n.Messages(lang)[s.Label] == "" {
 				t.Errorf("%s field %q, cell %q: no %s text for label %q", seg, spec.Name, s.Name, lang, s.Label)
 			}
 		}
@@ -181,7 +183,7 @@ func TestSchemaPublicPages(t *testing.T) {
 // shown by its department's name still shows.
 func renderPublic(t *testing.T, views *html.Engine, seg string, item any, leaves []schematest.Leaf) string {
 	t.Helper()
-	p := &page{Lang: "zh", L: messages("zh"), Depts: map[string]string{}}
+	p := &page{Lang: "zh", L: i18n.Messages("zh"), Depts: map[string]string{}}
 	for _, l := range leaves {
 		p.Depts[l.Text] = l.Text
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"qingdan/ledger"
+	"qingdan/web/accounts"
+	"qingdan/web/i18n"
 )
 
 // Tests of the security review's account findings (issue 20: 3, 4, 7, 8,
@@ -96,10 +98,10 @@ func TestLockoutIsPerAddress(t *testing.T) {
 	for i := 0; i < lockAfter+1; i++ {
 		loginFrom(t, s, "198.51.100.1", "clerk.gaj", "wrong password")
 	}
-	if got := loginFrom(t, s, "198.51.100.1", "clerk.gaj", DemoPassword); got != 401 {
+	if got := loginFrom(t, s, "198.51.100.1", "clerk.gaj", accounts.DemoPassword); got != 401 {
 		t.Errorf("the attacker's address with the right password: %d, want 401 (locked for that pair)", got)
 	}
-	if got := loginFrom(t, s, "198.51.100.2", "clerk.gaj", DemoPassword); got != 200 {
+	if got := loginFrom(t, s, "198.51.100.2", "clerk.gaj", accounts.DemoPassword); got != 200 {
 		t.Errorf("the official from another address: %d, want 200", got)
 	}
 }
@@ -275,7 +277,7 @@ func postLogin(t *testing.T, s *Server, form url.Values, cookie string) (int, st
 // one in.
 func TestLoginFormNeedsItsToken(t *testing.T) {
 	s, _ := newDemoServer(t)
-	form := url.Values{"username": {"clerk.scjg"}, "password": {DemoPassword}}
+	form := url.Values{"username": {"clerk.scjg"}, "password": {accounts.DemoPassword}}
 	if status, _ := postLogin(t, s, form, ""); status == 303 {
 		t.Error("a form login without the login page's token logged in")
 	}
@@ -305,7 +307,7 @@ func TestResetAndDisableEndSessionsAndTokens(t *testing.T) {
 			_, body := send(t, s, "POST", "/api/v1/tokens", clerk, map[string]any{"label": "script"})
 			var tok struct{ Token string }
 			json.Unmarshal(body, &tok)
-			if status, body := send(t, s, "POST", path, sys, map[string]any{"password": DemoPassword + "-Renewed-7"}); status != 200 {
+			if status, body := send(t, s, "POST", path, sys, map[string]any{"password": accounts.DemoPassword + "-Renewed-7"}); status != 200 {
 				t.Fatalf("%s: %d %s", act.name, status, body)
 			}
 			send(t, s, "POST", "/api/v1/users/"+act.user+"/enable", sys, map[string]any{})
@@ -365,7 +367,7 @@ func TestThreeAdministratorsStaySeparate(t *testing.T) {
 		}
 	}
 	status, _, body := postForm(t, s, "/admin/users/auditor/disable", sys, url.Values{})
-	if status != 403 || !strings.Contains(body, "admin-problem") || !strings.Contains(body, messages("zh")["refused_admin_account"]) {
+	if status != 403 || !strings.Contains(body, "admin-problem") || !strings.Contains(body, i18n.Messages("zh")["refused_admin_account"]) {
 		t.Errorf("the admin page: sysadmin disables auditor: %d, want 403 with the catalogue's refusal", status)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"qingdan/data/store"
 	"qingdan/ledger"
 	"qingdan/ledger/witness"
+	"qingdan/web/accounts"
 )
 
 // Config is what the web layer needs; cmd builds it.
@@ -34,9 +35,9 @@ type Config struct {
 	Calendars *calendar.Calendars
 	// Catalog is the three lists.
 	Catalog *lists.Catalog
-	// Identity is accounts, role grants and the enforcer; without it only
+	// Accounts are the accounts, role grants and the enforcer; without it only
 	// public routes work.
-	Identity *Identity
+	Accounts *accounts.Accounts
 	// RateLimit is how many public write and query requests (submissions,
 	// progress queries, withdrawals, logins) one client address may make
 	// per minute; 0 turns the limit off (load tests on loopback).

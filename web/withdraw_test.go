@@ -7,6 +7,7 @@ import (
 
 	"qingdan/data/applications"
 	"qingdan/ledger"
+	"qingdan/web/i18n"
 )
 
 // TestWithdrawReasonCodes (issue 20, finding 11): a public withdrawal's
@@ -56,7 +57,7 @@ func TestWithdrawReasonCodes(t *testing.T) {
 		t.Errorf("officials' view of the applicant: %s (%v), want the withdrawal's text", personal, err)
 	}
 	for _, c := range applications.WithdrawReasons {
-		if k := "withdraw_reason_" + c; catalogueZH[k] == "" || catalogueEN[k] == "" {
+		if k := "withdraw_reason_" + c; i18n.Messages("zh")[k] == "" || i18n.Messages("en")[k] == "" {
 			t.Errorf("reason code %s has no label %s in both catalogues", c, k)
 		}
 	}

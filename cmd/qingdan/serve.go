@@ -20,6 +20,7 @@ import (
 	"qingdan/ledger"
 	"qingdan/policy"
 	"qingdan/web"
+	"qingdan/web/accounts"
 )
 
 // serveFlags are the flags of 'qingdan serve'; each also reads QINGDAN_<NAME>.
@@ -86,7 +87,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	ident := &web.Identity{Directory: identity.NewDirectory(st.db, st.log), Enforcer: enforcer}
+	ident := &accounts.Accounts{Directory: identity.NewDirectory(st.db, st.log), Enforcer: enforcer}
 	cals, err := calendar.NewCalendars(ctx, st.db, st.log)
 	if err != nil {
 		return err
@@ -113,7 +114,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	srv := web.New(web.Config{Ledger: st.log, SecurityLog: st.seclog, Catalog: catalog, Approvals: approvals,
-		Calendars: cals, Identity: ident, Logger: logger, RateLimit: f.rateLimit,
+		Calendars: cals, Accounts: ident, Logger: logger, RateLimit: f.rateLimit,
 		Ready: st.ready, SecureCookies: f.secureCookies, TrustedProxies: f.trustedProxy, SessionStorage: identity.NewSessions(st.db),
 		Witnesses: witnesses, Cosignatures: store.NewCosignatures(st.db), Metrics: metrics,
 		Materials: f.uploads.quota(), BodyBudget: f.uploads.bodyBudget << 20})
@@ -151,7 +152,7 @@ func (c *settableClock) Set(t time.Time) { c.at.Store(&t) }
 
 // seedDemo seeds the demo county, its accounts and a past of applications,
 // and prints the logins.
-func seedDemo(ctx context.Context, catalog *lists.Catalog, ident *web.Identity, approvals *applications.Approvals,
+func seedDemo(ctx context.Context, catalog *lists.Catalog, ident *accounts.Accounts, approvals *applications.Approvals,
 	clock *settableClock, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "seeding the demo county 清江县 through the ledger …")
 	if err := demo.Seed(ctx, catalog); err != nil {
@@ -178,7 +179,7 @@ func seedDemo(ctx context.Context, catalog *lists.Catalog, ident *web.Identity, 
 	if err := demo.SeedApplications(ctx, approvals, clock, services, start, time.Now(), demoApplications); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\n!!! DEMO CREDENTIALS ARE ACTIVE: every account below has the password %q.\n", web.DemoPassword)
+	fmt.Fprintf(stdout, "\n!!! DEMO CREDENTIALS ARE ACTIVE: every account below has the password %q.\n", accounts.DemoPassword)
 	fmt.Fprintln(stdout, "!!! Never run --demo on a server that holds real data.")
 	fmt.Fprintf(stdout, "demo logins (%d): %s\n\n", len(users), strings.Join(users, " "))
 	return nil

@@ -12,7 +12,7 @@ import (
 
 	"qingdan/data/identity"
 	"qingdan/policy"
-	"qingdan/web"
+	"qingdan/web/accounts"
 )
 
 // userFlags are the flags of 'qingdan user add'.
@@ -77,7 +77,7 @@ func addUser(ctx context.Context, f *userFlags, password string, stdout io.Write
 	if err != nil {
 		return err
 	}
-	id := &web.Identity{Directory: identity.NewDirectory(st.db, st.log), Enforcer: enforcer}
+	id := &accounts.Accounts{Directory: identity.NewDirectory(st.db, st.log), Enforcer: enforcer}
 	if _, err := id.Directory.CreateUser(ctx, "system", identity.User{Username: f.username, DisplayName: f.name, Dept: f.dept}, hash); err != nil {
 		return err
 	}

@@ -1,6 +1,6 @@
 // Package applicant holds an applicant's personal data (个人信息) and the
-// privacy tools around it, so that the ledger never sees it (PIPL; DESIGN
-// §4 "Privacy").
+// privacy tools around it, so that the ledger never sees it (the Personal
+// Information Protection Law, 个人信息保护法; docs/security.md).
 //
 // An Applicant is a natural person (自然人) or a legal person (法人): name,
 // identity document, mobile phone and address. Normalize cleans user input

@@ -8,8 +8,8 @@ import (
 
 // inForceMemo remembers, across the writer's batches, which (service,
 // power) pairs the append transaction found in force, so that a stream of
-// submissions does not query the lists for each one (13 µs of the single
-// writer's ~90 µs per submission, docs/benchmarks.md).
+// submissions does not query the lists for each one (a measurable share
+// of the single writer's time per submission: docs/benchmarks.md).
 //
 // It is valid only while nothing else has been appended: the memo is
 // trusted for the entry at index k only if the entry at k-1 was an

@@ -127,3 +127,15 @@ func mustMarshal(v any) json.RawMessage {
 	}
 	return b
 }
+
+// CategoryName is a power category's name in the page's language.
+func CategoryName(code, lang string) string {
+	n, ok := CategoryNames[code]
+	if !ok {
+		return code
+	}
+	if lang == "en" {
+		return n[1]
+	}
+	return n[0]
+}

@@ -1,7 +1,7 @@
 // Package safetext tells whether a name is safe to show: no control
 // characters and no bidirectional formatting characters, which can hide
-// or reorder what a reader sees (security review, issue 20: a NUL or a
-// right-to-left override in a name).
+// or reorder what a reader sees (a NUL or a right-to-left override in a
+// name; docs/security.md).
 package safetext
 
 import "unicode"

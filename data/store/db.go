@@ -154,8 +154,7 @@ const walRestartFrames = 16384
 // checkpointEvery: how often checkpointWAL copies the WAL into the
 // database. Often, so that each copy (and the fsync of the database file
 // after it, which the next commit's fsync of the WAL can wait behind) stays
-// small (with wrk submissions, p99 was 88–126 ms in runs at 250 ms and
-// 44 ms in two runs at 50 ms; docs/benchmarks.md).
+// small: a longer interval raised the submissions' p99 (docs/benchmarks.md).
 const checkpointEvery = 50 * time.Millisecond
 
 // checkpointWAL copies the WAL into the database file in the background

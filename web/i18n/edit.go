@@ -1,7 +1,7 @@
-package web
+package i18n
 
 // The list editor's form: field labels are the column names of published
-// lists (data/demo/SCHEMA.md, DOMAIN.md).
+// lists (data/demo/SCHEMA.md).
 var catalogueEdit = map[string][2]string{
 	"ef_code":      {"事项编码", "Item code"},
 	"ef_code_hint": {"1–36 位英文字母、数字、“.”“_”或“-”；发布后不可更改。", "1–36 ASCII letters, digits, '.', '_' or '-'; it cannot change once published."},

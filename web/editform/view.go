@@ -1,4 +1,4 @@
-package web
+package editform
 
 import (
 	"html/template"
@@ -11,25 +11,25 @@ import (
 	"qingdan/data/lists"
 )
 
-// fieldSpec is one field of an item's form. The forms of the three lists
+// FieldSpec is one field of an item's form. The forms of the three lists
 // are tables of these (powerForm, serviceForm, responsibilityForm); one
 // template renders any of them.
-type fieldSpec struct {
+type FieldSpec struct {
 	Name    string      // form name: the item's JSON key ("fee.basis" nested); in a row, the cell's key ("" for a list of strings)
 	Label   string      // catalogue key of the label (the column name of published lists)
 	Type    string      // text, tel, date, number, area, select, check, checks or rows
 	Hint    string      // catalogue key of a hint, or ""
 	Attrs   string      // further attributes of the control
-	Choices string      // select and checks: the set of choices (see itemForm.choices)
+	Choices string      // select and checks: the set of choices (see Form.choices)
 	List    string      // text: the id of a datalist of suggestions
-	Cells   []fieldSpec // rows: the cells of one row
+	Cells   []FieldSpec // rows: the cells of one row
 	Blank   int         // rows: empty rows on a new item's form
 }
 
-// formSection is a fieldset of a form.
-type formSection struct {
+// Section is a fieldset of a form.
+type Section struct {
 	Legend string // catalogue key
-	Fields []fieldSpec
+	Fields []FieldSpec
 }
 
 const (
@@ -39,20 +39,20 @@ const (
 	attrsPhone = `maxlength="40" inputmode="tel"`
 )
 
-var feeSection = formSection{"fee", []fieldSpec{
+var feeSection = Section{"fee", []FieldSpec{
 	{Name: "fee.charged", Label: "ef_fee_charged", Type: "check"},
 	{Name: "fee.basis", Label: "ef_fee_basis", Type: "area", Attrs: `rows="2" maxlength="2000"`},
 	{Name: "fee.items", Label: "ef_fee_items", Type: "rows", Hint: "ef_fee_items_hint", Blank: 1,
-		Cells: []fieldSpec{{Label: "ef_fee_item", Type: "text", Attrs: `maxlength="500"`}}},
+		Cells: []FieldSpec{{Label: "ef_fee_item", Type: "text", Attrs: `maxlength="500"`}}},
 }}
 
-var materialsField = fieldSpec{Name: "materials", Label: "ef_materials", Type: "rows", Hint: "ef_rows_hint", Blank: 3,
-	Cells: []fieldSpec{{Name: "name", Label: "ef_material_name", Type: "text", Attrs: `maxlength="300"`},
+var materialsField = FieldSpec{Name: "materials", Label: "ef_materials", Type: "rows", Hint: "ef_rows_hint", Blank: 3,
+	Cells: []FieldSpec{{Name: "name", Label: "ef_material_name", Type: "text", Attrs: `maxlength="300"`},
 		{Name: "required", Label: "ef_material_required", Type: "check"}}}
 
 // powerForm is the form of a power item (权力事项).
-var powerForm = []formSection{
-	{"basic_info", []fieldSpec{
+var powerForm = []Section{
+	{"basic_info", []FieldSpec{
 		{Name: "code", Label: "ef_code", Type: "text", Hint: "ef_code_hint", Attrs: attrsCode},
 		{Name: "name", Label: "ef_name", Type: "text", Attrs: attrsName},
 		{Name: "subitem", Label: "ef_subitem", Type: "text", Attrs: `maxlength="200"`},
@@ -64,37 +64,37 @@ var powerForm = []formSection{
 		{Name: "levels", Label: "ef_levels", Type: "checks", Choices: "levels"},
 		{Name: "audience", Label: "audience", Type: "checks", Choices: "power_audience"},
 	}},
-	{"ef_legal", []fieldSpec{
-		{Name: "basis", Label: "ef_basis", Type: "rows", Hint: "ef_basis_hint", Blank: 2, Cells: []fieldSpec{
+	{"ef_legal", []FieldSpec{
+		{Name: "basis", Label: "ef_basis", Type: "rows", Hint: "ef_basis_hint", Blank: 2, Cells: []FieldSpec{
 			{Name: "law", Label: "ef_law", Type: "text", Attrs: `maxlength="200"`},
 			{Name: "doc_no", Label: "ef_doc_no", Type: "text", Attrs: `maxlength="100"`},
 			{Name: "article", Label: "ef_article", Type: "text", Attrs: `maxlength="100"`},
 			{Name: "text", Label: "ef_article_text", Type: "area", Attrs: `rows="2" maxlength="5000"`}}},
 	}},
-	{"ef_handling", []fieldSpec{
+	{"ef_handling", []FieldSpec{
 		{Name: "legal_limit", Label: "ef_legal_limit", Type: "number", Hint: "ef_days_hint", Attrs: attrsDays},
 		{Name: "promised_limit", Label: "ef_promised_limit", Type: "number", Hint: "ef_promised_hint", Attrs: attrsDays},
 		{Name: "case_kind", Label: "ef_case_kind", Type: "select", Choices: "case_kind"},
 		{Name: "conditions", Label: "ef_conditions", Type: "area", Attrs: `rows="3" maxlength="5000"`},
 		materialsField,
-		{Name: "steps", Label: "steps", Type: "rows", Hint: "ef_steps_hint", Blank: 4, Cells: []fieldSpec{
+		{Name: "steps", Label: "steps", Type: "rows", Hint: "ef_steps_hint", Blank: 4, Cells: []FieldSpec{
 			{Name: "name", Label: "ef_step_name", Type: "text", Attrs: `maxlength="100"`},
 			{Name: "days", Label: "ef_step_days", Type: "number", Attrs: attrsDays}}},
 	}},
 	feeSection,
-	{"ef_supervision", []fieldSpec{
+	{"ef_supervision", []FieldSpec{
 		{Name: "consult_phone", Label: "ef_consult_phone", Type: "tel", Attrs: attrsPhone},
 		{Name: "complaint_phone", Label: "ef_complaint_phone", Type: "tel", Hint: "ef_complaint_hint", Attrs: attrsPhone},
 		{Name: "effective_from", Label: "effective_from", Type: "date"},
 		{Name: "penalty_scope", Label: "ef_penalty_scope", Type: "area", Hint: "ef_penalty_hint", Attrs: `rows="3" maxlength="5000"`},
 		{Name: "integrity_risks", Label: "integrity_risks", Type: "rows", Blank: 2,
-			Cells: []fieldSpec{{Label: "ef_integrity_risk", Type: "text", Attrs: `maxlength="500"`}}},
+			Cells: []FieldSpec{{Label: "ef_integrity_risk", Type: "text", Attrs: `maxlength="500"`}}},
 	}},
 }
 
 // serviceForm is the form of a service item (政务服务事项).
-var serviceForm = []formSection{
-	{"basic_info", []fieldSpec{
+var serviceForm = []Section{
+	{"basic_info", []FieldSpec{
 		{Name: "code", Label: "ef_code", Type: "text", Hint: "ef_code_hint", Attrs: attrsCode},
 		{Name: "name", Label: "ef_name", Type: "text", Attrs: attrsName},
 		{Name: "audience", Label: "audience", Type: "select", Choices: "service_audience"},
@@ -104,7 +104,7 @@ var serviceForm = []formSection{
 		{Name: "power_code", Label: "ef_power_code", Type: "text", Hint: "ef_service_power_hint", List: "power-codes", Attrs: `maxlength="36" autocomplete="off" spellcheck="false"`},
 		{Name: "category", Label: "ef_category", Type: "select", Choices: "service_category"},
 	}},
-	{"ef_handling", []fieldSpec{
+	{"ef_handling", []FieldSpec{
 		{Name: "online_depth", Label: "ef_online_depth", Type: "select", Choices: "online_depth"},
 		{Name: "visits", Label: "ef_visits", Type: "number", Attrs: `min="0" max="99" step="1" inputmode="numeric"`},
 		{Name: "legal_limit", Label: "ef_legal_limit", Type: "number", Hint: "ef_days_hint", Attrs: attrsDays},
@@ -119,32 +119,32 @@ var serviceForm = []formSection{
 
 // responsibilityForm is the form of a responsibility item (责任事项),
 // keyed by its power's code.
-var responsibilityForm = []formSection{
-	{"basic_info", []fieldSpec{
+var responsibilityForm = []Section{
+	{"basic_info", []FieldSpec{
 		{Name: "power_code", Label: "ef_power_code", Type: "text", Hint: "ef_resp_power_hint", List: "power-codes", Attrs: attrsCode},
 		{Name: "dept", Label: "ef_resp_dept", Type: "select", Choices: "dept"},
 		{Name: "supervision_phone", Label: "ef_supervision_phone", Type: "tel", Attrs: attrsPhone},
 	}},
-	{"ef_duties", []fieldSpec{
-		{Name: "stages", Label: "ef_stages", Type: "rows", Hint: "ef_stages_hint", Blank: 3, Cells: []fieldSpec{
+	{"ef_duties", []FieldSpec{
+		{Name: "stages", Label: "ef_stages", Type: "rows", Hint: "ef_stages_hint", Blank: 3, Cells: []FieldSpec{
 			{Name: "stage", Label: "stage", Type: "select", Choices: "stage"},
 			{Name: "content", Label: "ef_stage_content", Type: "area", Attrs: `rows="3" maxlength="5000"`},
 			{Name: "basis", Label: "basis", Type: "text", Attrs: `maxlength="1000"`}}},
 	}},
-	{"ef_acc_section", []fieldSpec{
+	{"ef_acc_section", []FieldSpec{
 		{Name: "accountability", Label: "ef_accountability", Type: "rows", Hint: "ef_rows_hint", Blank: 3,
-			Cells: []fieldSpec{{Label: "ef_accountability_case", Type: "area", Attrs: `rows="2" maxlength="1000"`}}},
+			Cells: []FieldSpec{{Label: "ef_accountability_case", Type: "area", Attrs: `rows="2" maxlength="1000"`}}},
 		{Name: "accountability_basis", Label: "ef_accountability_basis", Type: "area", Attrs: `rows="2" maxlength="2000"`},
 	}},
 }
 
-// choice is a fixed value with the catalogue key of its name. Categories
+// Choice is a fixed value with the catalogue key of its name. Categories
 // (lists.Categories) and service audiences are what data validation
 // accepts, stages what lists.Responsibility.Validate accepts
 // (TestEditFormChoices checks both); the rest follow data/demo/SCHEMA.md.
-type choice struct{ Value, Key string }
+type Choice struct{ Value, Key string }
 
-var choiceSets = map[string][]choice{
+var ChoiceSets = map[string][]Choice{
 	"nature":           {{"法定", "nature_statutory"}, {"授权", "nature_authorised"}, {"受委托", "nature_entrusted"}},
 	"levels":           {{"省", "level_province"}, {"市", "level_city"}, {"县", "level_county"}, {"乡镇", "level_township"}},
 	"power_audience":   {{"individual", "aud_individual"}, {"legal_person", "aud_legal_person"}, {"other_org", "aud_other_org"}},
@@ -156,13 +156,13 @@ var choiceSets = map[string][]choice{
 		{"告知", "stage_notify"}, {"执行", "stage_enforce"}, {"其他", "stage_other"}},
 }
 
-// serviceThemes are suggestions for a service's theme (主题分类).
-var serviceThemes = []string{"教育", "社会保障", "就业创业", "户籍", "医疗卫生", "婚姻家庭", "社会救助", "养老服务",
+// ServiceThemes are suggestions for a service's theme (主题分类).
+var ServiceThemes = []string{"教育", "社会保障", "就业创业", "户籍", "医疗卫生", "婚姻家庭", "社会救助", "养老服务",
 	"住房保障", "不动产", "交通运输", "设立变更", "准营准办", "工程建设", "投资审批", "农业农村", "环境保护", "文化体育"}
 
-// itemForm is an item's form as the template shows it: the values, with
+// Form is an item's form as the template shows it: the values, with
 // the field errors, in the page's language.
-type itemForm struct {
+type Form struct {
 	Seg    string            // powers, services or responsibilities
 	V      url.Values        // the values shown
 	Errors map[string]string // field → what is wrong
@@ -177,8 +177,8 @@ type itemForm struct {
 	Themes []string
 }
 
-// option is one choice of a select or a group of checkboxes.
-type option struct {
+// Option is one Choice of a select or a group of checkboxes.
+type Option struct {
 	Value, Text, ID string
 	Selected        bool
 }
@@ -188,7 +188,7 @@ type fieldView struct {
 	ID, Name, Label, Type, Hint, Value, Err, List, Add string
 	Attrs                                              template.HTMLAttr
 	Checked                                            bool
-	Opts                                               []option
+	Opts                                               []Option
 	Rows                                               []rowView
 }
 
@@ -214,8 +214,8 @@ type sectionView struct {
 	Fields []fieldView
 }
 
-// formSpecs gives the form of a list by its path segment.
-func formSpecs(seg string) []formSection {
+// Specs gives the form of a list by its path segment.
+func Specs(seg string) []Section {
 	switch seg {
 	case "powers":
 		return powerForm
@@ -227,13 +227,13 @@ func formSpecs(seg string) []formSection {
 	return nil
 }
 
-// fieldID is the element id of a form name.
-func fieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "-") }
+// FieldID is the element id of a form name.
+func FieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "-") }
 
 // Sections renders the form.
-func (f *itemForm) Sections() []sectionView {
+func (f *Form) Sections() []sectionView {
 	var out []sectionView
-	for _, sec := range formSpecs(f.Seg) {
+	for _, sec := range Specs(f.Seg) {
 		sv := sectionView{Legend: f.L[sec.Legend]}
 		for _, spec := range sec.Fields {
 			sv.Fields = append(sv.Fields, f.field(spec, spec.Name))
@@ -244,17 +244,17 @@ func (f *itemForm) Sections() []sectionView {
 }
 
 // field renders one field under the form name name.
-func (f *itemForm) field(spec fieldSpec, name string) fieldView {
-	fv := fieldView{ID: fieldID(name), Name: name, Label: f.L[spec.Label], Type: spec.Type, Hint: f.L[spec.Hint],
+func (f *Form) field(spec FieldSpec, name string) fieldView {
+	fv := fieldView{ID: FieldID(name), Name: name, Label: f.L[spec.Label], Type: spec.Type, Hint: f.L[spec.Hint],
 		Value: f.V.Get(name), Err: f.Errors[name], List: spec.List, Attrs: template.HTMLAttr(spec.Attrs)}
-	if f.Amend && name == editLists[f.Seg].key { // a listed item's code cannot change
+	if f.Amend && name == CodeField(f.Seg) { // a listed item's code cannot change
 		fv.Attrs += ` readonly`
 	}
 	switch spec.Type {
 	case "check":
 		fv.Checked = fv.Value == "on" || fv.Value == "true"
 	case "select", "checks":
-		fv.Opts = f.options(spec.Choices, fv.ID, f.V[name])
+		fv.Opts = f.Options(spec.Choices, fv.ID, f.V[name])
 	case "rows":
 		fv.Add = f.L["ef_add_row"]
 		for _, i := range f.rows(spec) {
@@ -271,8 +271,8 @@ func (f *itemForm) field(spec fieldSpec, name string) fieldView {
 // rows lists the row numbers a repeated group shows: the rows posted or
 // listed, empty ones to fill in on a fresh form, always at least one, and
 // one more when asked for.
-func (f *itemForm) rows(spec fieldSpec) []int {
-	rows := rowsIn(f.V, spec.Name)
+func (f *Form) rows(spec FieldSpec) []int {
+	rows := RowsIn(f.V, spec.Name)
 	next := 0
 	if len(rows) > 0 {
 		next = rows[len(rows)-1] + 1
@@ -300,19 +300,19 @@ func (f *itemForm) rows(spec fieldSpec) []int {
 
 // options lists the choices of a select or checkboxes, marking the
 // current values; a current value the form does not offer is kept as a
-// choice, so that saving never changes it unasked.
-func (f *itemForm) options(set, id string, current []string) []option {
-	var out []option
+// Choice, so that saving never changes it unasked.
+func (f *Form) Options(set, id string, current []string) []Option {
+	var out []Option
 	add := func(value, text string) {
-		out = append(out, option{Value: value, Text: text, ID: id + "-" + strconv.Itoa(len(out)), Selected: slices.Contains(current, value)})
+		out = append(out, Option{Value: value, Text: text, ID: id + "-" + strconv.Itoa(len(out)), Selected: slices.Contains(current, value)})
 	}
 	switch set {
 	case "power_category", "service_category":
 		for _, c := range lists.Categories {
-			add(c, c+" "+categoryName(c, f.Lang))
+			add(c, c+" "+lists.CategoryName(c, f.Lang))
 		}
 		if set == "service_category" {
-			add("GG", "GG "+categoryName("GG", f.Lang))
+			add("GG", "GG "+lists.CategoryName("GG", f.Lang))
 		}
 	case "dept", "joint":
 		depts := f.All
@@ -320,22 +320,22 @@ func (f *itemForm) options(set, id string, current []string) []option {
 			depts = f.Depts
 		}
 		for _, d := range depts {
-			add(d.Code, deptLabel(d, f.Lang))
+			add(d.Code, DeptLabel(d, f.Lang))
 		}
 	default:
-		for _, c := range choiceSets[set] {
+		for _, c := range ChoiceSets[set] {
 			add(c.Value, f.L[c.Key])
 		}
 	}
 	for _, v := range current {
-		if v != "" && !slices.ContainsFunc(out, func(o option) bool { return o.Value == v }) {
+		if v != "" && !slices.ContainsFunc(out, func(o Option) bool { return o.Value == v }) {
 			add(v, v)
 		}
 	}
 	return out
 }
 
-func deptLabel(d lists.Department, lang string) string {
+func DeptLabel(d lists.Department, lang string) string {
 	if lang == "en" && d.NameEn != "" {
 		return d.NameEn
 	}
@@ -348,13 +348,13 @@ type errorLink struct{ Href, Label, Msg string }
 // Summary lists the form's errors, each linked to its field, in the
 // order of the form; errors of no field (the change's metadata, the item
 // as a whole) come last.
-func (f *itemForm) Summary() []errorLink {
+func (f *Form) Summary() []errorLink {
 	var out []errorLink
 	seen := map[string]bool{}
-	for _, sec := range formSpecs(f.Seg) {
+	for _, sec := range Specs(f.Seg) {
 		for _, spec := range sec.Fields {
 			if msg, ok := f.Errors[spec.Name]; ok {
-				out = append(out, errorLink{"#" + fieldID(spec.Name), f.L[spec.Label], msg})
+				out = append(out, errorLink{"#" + FieldID(spec.Name), f.L[spec.Label], msg})
 				seen[spec.Name] = true
 			}
 		}
@@ -372,12 +372,12 @@ func (f *itemForm) Summary() []errorLink {
 	return out
 }
 
-// fieldLabel is the label of an item's top-level field, for the preview.
-func fieldLabel(seg, field string, l map[string]string) string {
+// Label is the label of an item's top-level field, for the preview.
+func Label(seg, field string, l map[string]string) string {
 	if field == "fee" {
 		return l["fee"]
 	}
-	for _, sec := range formSpecs(seg) {
+	for _, sec := range Specs(seg) {
 		for _, spec := range sec.Fields {
 			if spec.Name == field {
 				return l[spec.Label]

@@ -1,4 +1,10 @@
-package web
+// Package accounts joins the directory of accounts (data/identity) with
+// the role rules and the enforcer (policy): every grant, revocation,
+// password reset and change of an account's status is a ledger entry
+// whose projection is checked against the policy inside the append
+// transaction, after which the enforcer reloads. It also seeds the demo
+// accounts.
+package accounts
 
 import (
 	"context"
@@ -12,19 +18,19 @@ import (
 	"qingdan/policy"
 )
 
-// Identity joins the directory of accounts (data) with the role rules and
+// Accounts joins the directory of accounts (data) with the role rules and
 // enforcer (policy): every grant and revocation is a ledger entry whose
 // projection writes the casbin_rule g-line, checked against 三员分立 and
 // self-grant inside the append transaction, after which the enforcer
 // reloads.
-type Identity struct {
+type Accounts struct {
 	Directory *identity.Directory
 	Enforcer  *policy.Enforcer
 }
 
 // ChangeRole grants (grant true) or revokes role in dept for user on
 // behalf of granter.
-func (id *Identity) ChangeRole(ctx context.Context, granter string, grant bool, user, role, dept string) (*ledger.Receipt, error) {
+func (id *Accounts) ChangeRole(ctx context.Context, granter string, grant bool, user, role, dept string) (*ledger.Receipt, error) {
 	granterRoles, err := id.policyGrants(ctx, granter)
 	if err != nil {
 		return nil, err
@@ -49,8 +55,8 @@ func (id *Identity) ChangeRole(ctx context.Context, granter string, grant bool, 
 }
 
 // departmentInForce refuses a grant in a department that does not exist
-// or is repealed (security review, issue 20).
-func (id *Identity) departmentInForce(ctx context.Context, dept string) error {
+// or is repealed (docs/security.md).
+func (id *Accounts) departmentInForce(ctx context.Context, dept string) error {
 	ok, err := id.Directory.DepartmentInForce(ctx, dept)
 	if err != nil {
 		return err
@@ -64,7 +70,7 @@ func (id *Identity) departmentInForce(ctx context.Context, dept string) error {
 // SetUserStatus disables or enables user's account on behalf of actor,
 // if policy.CheckAccountAct allows it (decided inside the append
 // transaction against the account's grants then).
-func (id *Identity) SetUserStatus(ctx context.Context, actor, user string, active bool) (*ledger.Receipt, error) {
+func (id *Accounts) SetUserStatus(ctx context.Context, actor, user string, active bool) (*ledger.Receipt, error) {
 	check, err := id.accountCheck(ctx, actor, user)
 	if err != nil {
 		return nil, err
@@ -74,7 +80,7 @@ func (id *Identity) SetUserStatus(ctx context.Context, actor, user string, activ
 
 // ResetPassword sets user's password hash on behalf of actor, if
 // policy.CheckAccountAct allows it; the account's sessions and tokens end.
-func (id *Identity) ResetPassword(ctx context.Context, actor, user, hash string) (*ledger.Receipt, error) {
+func (id *Accounts) ResetPassword(ctx context.Context, actor, user, hash string) (*ledger.Receipt, error) {
 	check, err := id.accountCheck(ctx, actor, user)
 	if err != nil {
 		return nil, err
@@ -85,14 +91,14 @@ func (id *Identity) ResetPassword(ctx context.Context, actor, user, hash string)
 // MayManage returns whether actor may reset, disable or enable the
 // account of a user holding grants (for the admin page's buttons); actor's
 // grants are read once, not once per account shown.
-func (id *Identity) MayManage(ctx context.Context, actor string) func(user string, grants []identity.Grant) bool {
+func (id *Accounts) MayManage(ctx context.Context, actor string) func(user string, grants []identity.Grant) bool {
 	actorRoles, err := id.policyGrants(ctx, actor)
 	return func(user string, grants []identity.Grant) bool {
 		return err == nil && policy.CheckAccountAct(actor, actorRoles, user, toPolicy(grants)) == nil
 	}
 }
 
-func (id *Identity) accountCheck(ctx context.Context, actor, user string) (func([]identity.Grant) error, error) {
+func (id *Accounts) accountCheck(ctx context.Context, actor, user string) (func([]identity.Grant) error, error) {
 	actorRoles, err := id.policyGrants(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -106,7 +112,7 @@ func (id *Identity) accountCheck(ctx context.Context, actor, user string) (func(
 // database change (RolesVersion), checking every interval until ctx ends:
 // a grant or revocation made on another replica is enforced here within
 // one interval. Reload errors are logged and retried at the next check.
-func (id *Identity) FollowRoleChanges(ctx context.Context, every time.Duration, logger *slog.Logger) {
+func (id *Accounts) FollowRoleChanges(ctx context.Context, every time.Duration, logger *slog.Logger) {
 	seen, err := id.Directory.RolesVersion(ctx)
 	if err != nil {
 		seen = -2 // unknown: reload at the first successful check
@@ -131,7 +137,7 @@ func (id *Identity) FollowRoleChanges(ctx context.Context, every time.Duration, 
 	}
 }
 
-func (id *Identity) policyGrants(ctx context.Context, user string) ([]policy.Grant, error) {
+func (id *Accounts) policyGrants(ctx context.Context, user string) ([]policy.Grant, error) {
 	gs, err := id.Directory.GrantsOf(ctx, nil, user)
 	return toPolicy(gs), err
 }
@@ -176,7 +182,7 @@ func demoAccounts(depts []string) []demoGrant {
 // SeedDemo creates the demo accounts of DESIGN §5 for the given
 // departments, all with DemoPassword, their roles granted by "system"
 // through the ledger, and returns the usernames.
-func (id *Identity) SeedDemo(ctx context.Context, depts []string) ([]string, error) {
+func (id *Accounts) SeedDemo(ctx context.Context, depts []string) ([]string, error) {
 	hash, err := policy.HashPassword(DemoPassword)
 	if err != nil {
 		return nil, err
@@ -207,7 +213,7 @@ func roleDept(role, dept string) string {
 // BootstrapGrant is a grant by "system" (demo seeding, the first
 // administrators made with 'qingdan user add'): the role rules (三员分立,
 // scope) apply, the granter rules do not.
-func (id *Identity) BootstrapGrant(ctx context.Context, user, role, dept string) error {
+func (id *Accounts) BootstrapGrant(ctx context.Context, user, role, dept string) error {
 	_, err := id.Directory.ChangeRole(ctx, "system", true, identity.RoleEvent{User: user, Role: role, Dept: dept},
 		func(current []identity.Grant) error { return policy.CheckAssignment(toPolicy(current), role, dept) })
 	if err != nil {

@@ -1,4 +1,4 @@
-package web
+package i18n
 
 // catalogueWithdraw labels the reason codes of a public withdrawal
 // (data.WithdrawReasons), key withdraw_reason_<code>: the ledger records

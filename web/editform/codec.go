@@ -1,23 +1,18 @@
-package web
+package editform
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
 	"qingdan/data/lists"
 )
-
-// The list editor's forms: one labelled field per item field. A form's
-// values are url.Values named after the item's JSON keys ("fee.basis" for
-// a nested key, "materials.2.name" for a cell of a repeated row), so the
-// same values are what the browser posts, what a refused form shows again
-// and what the preview carries to the save step. itemFromForm turns them
-// into the item struct that data validates; itemToForm does the reverse.
 
 // rowName names one cell of a repeated row ("materials.2.name"), or the
 // row itself for a list of strings ("accountability.0").
@@ -31,8 +26,8 @@ func rowName(group string, i int, cell string) string {
 // maxRows bounds the row numbers a form may use.
 const maxRows = 500
 
-// rowsIn lists the row numbers of a repeated group present in v, in order.
-func rowsIn(v url.Values, group string) []int {
+// RowsIn lists the row numbers of a repeated group present in v, in order.
+func RowsIn(v url.Values, group string) []int {
 	seen := map[int]bool{}
 	for k := range v {
 		rest, ok := strings.CutPrefix(k, group+".")
@@ -115,7 +110,7 @@ func (r *formReader) checks(name string, known []string) []string {
 // strs reads a repeated group of one text each, skipping empty rows.
 func (r *formReader) strs(group string) []string {
 	out := []string{}
-	for _, i := range rowsIn(r.v, group) {
+	for _, i := range RowsIn(r.v, group) {
 		if s := r.long(rowName(group, i, "")); s != "" {
 			out = append(out, s)
 		}
@@ -125,7 +120,7 @@ func (r *formReader) strs(group string) []string {
 
 func (r *formReader) materials() []lists.Material {
 	out := []lists.Material{}
-	for _, i := range rowsIn(r.v, "materials") {
+	for _, i := range RowsIn(r.v, "materials") {
 		m := lists.Material{Name: r.text(rowName("materials", i, "name")), Required: r.flag(rowName("materials", i, "required"))}
 		if m.Name != "" {
 			out = append(out, m)
@@ -140,7 +135,7 @@ func (r *formReader) fee() lists.Fee {
 
 func (r *formReader) basis() []lists.Basis {
 	out := []lists.Basis{}
-	for _, i := range rowsIn(r.v, "basis") {
+	for _, i := range RowsIn(r.v, "basis") {
 		b := lists.Basis{Law: r.text(rowName("basis", i, "law")), DocNo: r.text(rowName("basis", i, "doc_no")),
 			Article: r.text(rowName("basis", i, "article")), Text: r.long(rowName("basis", i, "text"))}
 		if b != (lists.Basis{}) {
@@ -152,7 +147,7 @@ func (r *formReader) basis() []lists.Basis {
 
 func (r *formReader) steps() []lists.Step {
 	out := []lists.Step{}
-	for _, i := range rowsIn(r.v, "steps") {
+	for _, i := range RowsIn(r.v, "steps") {
 		name, days := r.text(rowName("steps", i, "name")), r.text(rowName("steps", i, "days"))
 		if name != "" || days != "" {
 			out = append(out, lists.Step{Name: name, Days: r.num(rowName("steps", i, "days"), "steps")})
@@ -163,7 +158,7 @@ func (r *formReader) steps() []lists.Step {
 
 func (r *formReader) stages() []lists.Stage {
 	out := []lists.Stage{}
-	for _, i := range rowsIn(r.v, "stages") {
+	for _, i := range RowsIn(r.v, "stages") {
 		s := lists.Stage{Stage: r.text(rowName("stages", i, "stage")), Content: r.long(rowName("stages", i, "content")),
 			Basis: r.text(rowName("stages", i, "basis"))}
 		if s != (lists.Stage{}) {
@@ -177,16 +172,16 @@ func (r *formReader) stages() []lists.Stage {
 // the form shows them.
 func choiceValues(set string) []string {
 	var out []string
-	for _, c := range choiceSets[set] {
+	for _, c := range ChoiceSets[set] {
 		out = append(out, c.Value)
 	}
 	return out
 }
 
-// itemFromForm reads the item of kind k from its form. The field errors
+// FromForm reads the item of kind k from its form. The field errors
 // are the values that could not be read; the item still holds the rest,
 // so validation can report on it too.
-func itemFromForm(k lists.Kind, v url.Values, notInt string) (any, map[string]string) {
+func FromForm(k lists.Kind, v url.Values, notInt string) (any, map[string]string) {
 	r := &formReader{v: v, errs: map[string]string{}, notInt: notInt}
 	switch k {
 	case lists.KindPower:
@@ -201,7 +196,7 @@ func itemFromForm(k lists.Kind, v url.Values, notInt string) (any, map[string]st
 
 func powerFromForm(r *formReader) *lists.PowerItem {
 	return &lists.PowerItem{Code: r.text("code"), Name: r.text("name"), Subitem: r.text("subitem"),
-		Category: r.text("category"), Basis: r.basis(), Dept: formDept(r.v), Nature: r.text("nature"),
+		Category: r.text("category"), Basis: r.basis(), Dept: Dept(r.v), Nature: r.text("nature"),
 		Office: r.text("office"), Joint: r.checks("joint", nil), Levels: r.checks("levels", choiceValues("levels")),
 		Audience: r.checks("audience", choiceValues("power_audience")), LegalLimit: r.num("legal_limit", "legal_limit"),
 		PromisedLimit: r.num("promised_limit", "promised_limit"), CaseKind: r.text("case_kind"), Fee: r.fee(),
@@ -213,21 +208,21 @@ func powerFromForm(r *formReader) *lists.PowerItem {
 func serviceFromForm(r *formReader) *lists.ServiceItem {
 	return &lists.ServiceItem{Code: r.text("code"), Name: r.text("name"), Audience: r.text("audience"),
 		Theme: r.text("theme"), Hot: r.flag("hot"), OnlineDepth: r.num("online_depth", "online_depth"),
-		Visits: r.num("visits", "visits"), Dept: formDept(r.v), PowerCode: r.text("power_code"),
+		Visits: r.num("visits", "visits"), Dept: Dept(r.v), PowerCode: r.text("power_code"),
 		Category: r.text("category"), Materials: r.materials(), Fee: r.fee(),
 		LegalLimit: r.num("legal_limit", "legal_limit"), PromisedLimit: r.num("promised_limit", "promised_limit"),
 		Location: r.text("location"), Hours: r.text("hours"), ConsultPhone: r.text("consult_phone")}
 }
 
 func responsibilityFromForm(r *formReader) *lists.Responsibility {
-	return &lists.Responsibility{PowerCode: r.text("power_code"), Dept: formDept(r.v), Stages: r.stages(),
+	return &lists.Responsibility{PowerCode: r.text("power_code"), Dept: Dept(r.v), Stages: r.stages(),
 		Accountability: r.strs("accountability"), AccountabilityBasis: r.long("accountability_basis"),
 		SupervisionPhone: r.text("supervision_phone")}
 }
 
-// itemToForm gives the form values of a listed item (its JSON as the
+// ToForm gives the form values of a listed item (its JSON as the
 // ledger recorded it).
-func itemToForm(k lists.Kind, raw json.RawMessage) (url.Values, error) {
+func ToForm(k lists.Kind, raw json.RawMessage) (url.Values, error) {
 	v := url.Values{}
 	var err error
 	switch k {
@@ -335,31 +330,71 @@ func responsibilityToForm(v url.Values, r *lists.Responsibility) {
 	}
 }
 
-// itemFields is an item's top-level fields as JSON.
-func itemFields(item any) map[string]json.RawMessage {
+// Fields is an item's top-level fields as JSON.
+func Fields(item any) map[string]json.RawMessage {
 	b, _ := json.Marshal(item)
 	var m map[string]json.RawMessage
 	json.Unmarshal(b, &m)
 	return m
 }
 
-// formChanges compares a listed item with what its form now holds. A
+// Changes compares a listed item with what its form now holds. A
 // field counts as changed only if it differs from the item as the form
 // shows it (so whitespace the form trims, or null read as an empty list,
 // is no change); Before shows the value as listed.
-func formChanges(k lists.Kind, listed json.RawMessage, after any) ([]lists.FieldChange, error) {
-	shown, err := itemToForm(k, listed)
+func Changes(k lists.Kind, listed json.RawMessage, after any) ([]lists.FieldChange, error) {
+	shown, err := ToForm(k, listed)
 	if err != nil {
 		return nil, err
 	}
-	normal, _ := itemFromForm(k, shown, "")
+	normal, _ := FromForm(k, shown, "")
 	var stored map[string]json.RawMessage
 	if err := json.Unmarshal(listed, &stored); err != nil {
 		return nil, fmt.Errorf("web: a listed %s: %w", k, err)
 	}
-	changes := fieldDiff(itemFields(normal), itemFields(after))
+	changes := Diff(Fields(normal), Fields(after))
 	for i := range changes {
 		changes[i].Before = stored[changes[i].Field]
 	}
 	return changes, nil
+}
+
+// Dept is the department an item form names: the one the route's guard
+// authorises and the one the item is saved with.
+func Dept(v url.Values) string { return strings.TrimSpace(v.Get("dept")) }
+
+// CodeField is the form field that holds the code of an item of the list
+// seg (a responsibility item is known by its power's code).
+func CodeField(seg string) string {
+	if seg == "responsibilities" {
+		return "power_code"
+	}
+	return "code"
+}
+
+// Diff lists the top-level fields that differ between two items.
+func Diff(before, after map[string]json.RawMessage) []lists.FieldChange {
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	var out []lists.FieldChange
+	for k := range keys {
+		if !bytes.Equal(compactJSON(before[k]), compactJSON(after[k])) {
+			out = append(out, lists.FieldChange{Field: k, Before: before[k], After: after[k]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Field < out[j].Field })
+	return out
+}
+
+func compactJSON(v json.RawMessage) []byte {
+	var b bytes.Buffer
+	if json.Compact(&b, v) != nil {
+		return v
+	}
+	return b.Bytes()
 }

@@ -1,4 +1,4 @@
-package web
+package i18n
 
 // The staff pages' interface strings.
 var catalogueStaff = map[string][2]string{

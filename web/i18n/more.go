@@ -1,4 +1,4 @@
-package web
+package i18n
 
 // More interface strings: applications, progress, ledger, statistics,
 // open data and the staff pages.

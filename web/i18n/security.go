@@ -1,14 +1,7 @@
-package web
+package i18n
 
-import (
-	"errors"
-
-	"qingdan/data/store"
-	"qingdan/policy"
-)
-
-// The strings of the security review's account rules (issue 20): the
-// login form's and the admin page's refusals.
+// The login form's and the admin page's refusals, and the pages of
+// refused request bodies.
 var catalogueSecurity = map[string][2]string{
 	"login_expired":       {"登录页面已过期或不是从本站打开的，请重新输入用户名和密码。", "This login form has expired or was not opened on this site; please enter your username and password again."},
 	"refused_own_account": {"不能重置、停用或启用自己的账号。", "You cannot reset, disable or enable your own account."},
@@ -36,37 +29,4 @@ var catalogueSecurity = map[string][2]string{
 	"err_415_text": {"本站不接受压缩后提交的内容，请直接提交。", "This site does not accept compressed submissions; please send them as they are."},
 	"err_503":      {"系统繁忙", "Busy"},
 	"err_503_text": {"系统正在接收大量数据，请稍等片刻后重试。", "The system is receiving a great deal of data at the moment; please wait a moment and try again."},
-}
-
-// refusalKey is the catalogue key of the refusal a person sees for err on
-// the admin page ("" for an error that is not a refusal).
-func refusalKey(err error) string {
-	var ve *store.ValidationError
-	for _, k := range []struct {
-		err error
-		key string
-	}{
-		{policy.ErrOwnAccount, "refused_own_account"}, {policy.ErrNotAccountManager, "refused_admin_account"},
-		{policy.ErrSeparationOfDuties, "refused_separation"}, {policy.ErrSelfGrant, "refused_self_grant"},
-		{policy.ErrRoleScope, "refused_scope"}, {policy.ErrAlreadyGranted, "refused_already_granted"},
-		{policy.ErrNotGranted, "refused_not_granted"}, {policy.ErrWeakPassword, "refused_weak_password"},
-		{policy.ErrInvalidName, "refused_bad_name"}, {policy.ErrUnknownRole, "refused_invalid"},
-		{policy.ErrForbidden, "refused_forbidden"}, {store.ErrNotFound, "refused_not_found"}, {store.ErrConflict, "refused_conflict"},
-	} {
-		if errors.Is(err, k.err) {
-			return k.key
-		}
-	}
-	if errors.As(err, &ve) {
-		if _, ok := ve.Fields["dept"]; ok && len(ve.Fields) == 1 {
-			return "refused_unknown_dept"
-		}
-		for _, f := range []string{"username", "display_name"} {
-			if _, ok := ve.Fields[f]; ok {
-				return "refused_bad_name"
-			}
-		}
-		return "refused_invalid"
-	}
-	return ""
 }

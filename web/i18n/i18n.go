@@ -1,4 +1,9 @@
-package web
+// Package i18n holds the catalogues of every text a person reads on the
+// pages, Chinese first, English second, one map per area of the site.
+// Nothing shown comes from elsewhere: a page takes its words from
+// Messages, and tests check that every key a template uses is in both
+// languages.
+package i18n
 
 // The interface strings of the pages, Chinese first, English second. Data
 // (item names, legal bases) is shown as the lists hold it: in Chinese, with
@@ -137,8 +142,9 @@ var catalogue = map[string][2]string{
 	"all_powers_of_dept":     {"查看该部门全部权力事项", "All powers of this department"},
 }
 
-// messages returns the interface strings of one language.
-func messages(lang string) map[string]string {
+// Messages returns the interface strings of one language: "en" for
+// English, Chinese for anything else. The map is shared: read only.
+func Messages(lang string) map[string]string {
 	if lang == "en" {
 		return catalogueEN
 	}
