@@ -103,39 +103,12 @@ type workAction struct {
 	Fields []string
 }
 
-// actionFields are the form fields of each action an official takes on
-// the application page (withdrawal is the applicant's, not here).
-var actionFields = map[string][]string{
-	applications.ActionAccept:  nil,
-	applications.ActionRefuse:  {"reason", "missing"},
-	applications.ActionReview:  {"opinion"},
-	applications.ActionDecide:  {"outcome", "reason", "basis"},
-	applications.ActionDeliver: {"method"},
-	applications.ActionPause:   {"procedure", "reason"},
-	applications.ActionResume:  nil,
-	applications.ActionExtend:  {"days", "reason"},
-}
-
-// applicationActs maps each action an official takes to the permission
-// (on policy.ObjApplication) that allows it: the one place where the
-// state machine's names meet the permission table's.
-var applicationActs = map[string]string{
-	applications.ActionAccept:  policy.ActAccept,
-	applications.ActionRefuse:  policy.ActRefuse,
-	applications.ActionReview:  policy.ActReview,
-	applications.ActionDecide:  policy.ActDecide,
-	applications.ActionDeliver: policy.ActDeliver,
-	applications.ActionPause:   policy.ActPause,
-	applications.ActionResume:  policy.ActResume,
-	applications.ActionExtend:  policy.ActExtend,
-}
-
 // actionsFor lists the actions the state machine allows an official on
 // the application as it stands, each with its fields.
 func actionsFor(v *applications.View) []workAction {
 	var out []workAction
 	for _, name := range applications.PossibleActions(v.Application) {
-		if fields, ok := actionFields[name]; ok {
+		if fields := applications.OfficialFields(name); fields != nil {
 			out = append(out, workAction{name, fields})
 		}
 	}
@@ -146,7 +119,7 @@ func actionsFor(v *applications.View) []workAction {
 func (s *Server) allowedActions(user, dept string, v *applications.View) []workAction {
 	var out []workAction
 	for _, a := range actionsFor(v) {
-		if ok, _ := s.cfg.Accounts.Enforcer.Allowed(user, dept, policy.ObjApplication, applicationActs[a.Name]); ok {
+		if ok, _ := s.cfg.Accounts.Enforcer.Allowed(user, dept, policy.ObjApplication, a.Name); ok {
 			out = append(out, a)
 		}
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +22,26 @@ type route struct {
 
 // routeTable is the whole attack surface on one screen.
 func (s *Server) routeTable() []route {
+	return slices.Concat(s.fixedRoutes(), s.actionRoutes())
+}
+
+// actionRoutes are the routes of the officials' actions on an
+// application, one for the API and one for the application page's form
+// per action of applications.OfficialActions: each allowed by the
+// permission of the action's own name on policy.ObjApplication in the
+// application's department.
+func (s *Server) actionRoutes() []route {
+	var out []route
+	for _, a := range applications.OfficialActions() {
+		out = append(out,
+			route{"POST", "/api/v1/applications/:number/" + a, perm(policy.ObjApplication, a, deptOfApplication), s.act(a)},
+			route{"POST", "/work/applications/:number/" + a, perm(policy.ObjApplication, a, deptOfApplication), s.workAct(a)})
+	}
+	return out
+}
+
+// fixedRoutes are every other route.
+func (s *Server) fixedRoutes() []route {
 	return []route{
 		{"GET", "/healthz", public, s.healthz},
 		{"GET", "/readyz", public, s.readyz},
@@ -70,14 +91,6 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/applications", perm(policy.ObjApplication, policy.ActRead, queueDept), s.queue},
 		{"GET", "/api/v1/applications/:number", public, s.progress},
 		{"POST", "/api/v1/applications/:number/withdraw", public, s.withdraw},
-		{"POST", "/api/v1/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.act(applications.ActionAccept)},
-		{"POST", "/api/v1/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.act(applications.ActionRefuse)},
-		{"POST", "/api/v1/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.act(applications.ActionReview)},
-		{"POST", "/api/v1/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.act(applications.ActionDecide)},
-		{"POST", "/api/v1/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.act(applications.ActionDeliver)},
-		{"POST", "/api/v1/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.act(applications.ActionPause)},
-		{"POST", "/api/v1/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.act(applications.ActionResume)},
-		{"POST", "/api/v1/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.act(applications.ActionExtend)},
 
 		// Pages (issue 6): the public portal, then the staff pages.
 		{"GET", "/static/*", public, s.staticFile},
@@ -104,14 +117,6 @@ func (s *Server) routeTable() []route {
 		{"POST", "/logout", loggedIn, s.logoutSubmit},
 		{"GET", "/work", perm(policy.ObjApplication, policy.ActRead, workDept), s.workPage},
 		{"GET", "/work/applications/:number", perm(policy.ObjApplication, policy.ActRead, deptOfApplication), s.workApplicationPage},
-		{"POST", "/work/applications/:number/accept", perm(policy.ObjApplication, policy.ActAccept, deptOfApplication), s.workAct(applications.ActionAccept)},
-		{"POST", "/work/applications/:number/refuse", perm(policy.ObjApplication, policy.ActRefuse, deptOfApplication), s.workAct(applications.ActionRefuse)},
-		{"POST", "/work/applications/:number/review", perm(policy.ObjApplication, policy.ActReview, deptOfApplication), s.workAct(applications.ActionReview)},
-		{"POST", "/work/applications/:number/decide", perm(policy.ObjApplication, policy.ActDecide, deptOfApplication), s.workAct(applications.ActionDecide)},
-		{"POST", "/work/applications/:number/deliver", perm(policy.ObjApplication, policy.ActDeliver, deptOfApplication), s.workAct(applications.ActionDeliver)},
-		{"POST", "/work/applications/:number/pause", perm(policy.ObjApplication, policy.ActPause, deptOfApplication), s.workAct(applications.ActionPause)},
-		{"POST", "/work/applications/:number/resume", perm(policy.ObjApplication, policy.ActResume, deptOfApplication), s.workAct(applications.ActionResume)},
-		{"POST", "/work/applications/:number/extend", perm(policy.ObjApplication, policy.ActExtend, deptOfApplication), s.workAct(applications.ActionExtend)},
 		{"GET", "/edit", perm(policy.ObjPower, policy.ActAmend, editorDept), s.editPage},
 		{"GET", "/edit/powers/new", perm(policy.ObjPower, policy.ActPublish, editorDept), s.editNewPage("powers")},
 		{"POST", "/edit/powers/new", perm(policy.ObjPower, policy.ActPublish, deptInForm), s.editNewSubmit("powers")},

@@ -52,23 +52,27 @@ const (
 
 // transitions is the state machine, the one source for what an action
 // needs and does: from which states it may be taken, whether while
-// paused, the state it leads to ("" keeps the state) and its entry type's
-// verb. The append, the replay and the officials' pages all read it.
+// paused, the state it leads to ("" keeps the state), its entry type's
+// verb, and the fields of ActionEvent an official gives with it (nil for
+// the applicant's withdrawal, which is not an official's act). The
+// append, the replay, the officials' routes, forms and permissions all
+// read it: an action is added here.
 var transitions = map[string]struct {
-	from   []string
-	paused pausedRule
-	to     string
-	past   string // the entry type's verb
+	from     []string
+	paused   pausedRule
+	to       string
+	past     string   // the entry type's verb
+	official []string // the fields an official gives; nil: not an official's act
 }{
-	ActionAccept:   {[]string{StateSubmitted}, notWhilePaused, StateAccepted, "accepted"},
-	ActionRefuse:   {[]string{StateSubmitted}, notWhilePaused, StateRefused, "refused"},
-	ActionReview:   {[]string{StateAccepted}, notWhilePaused, StateReviewed, "reviewed"},
-	ActionDecide:   {[]string{StateReviewed}, notWhilePaused, StateDecided, "decided"},
-	ActionDeliver:  {[]string{StateDecided}, notWhilePaused, StateDelivered, "delivered"},
-	ActionPause:    {[]string{StateAccepted, StateReviewed}, notWhilePaused, "", "paused"},
-	ActionResume:   {[]string{StateAccepted, StateReviewed}, onlyWhilePaused, "", "resumed"},
-	ActionExtend:   {[]string{StateAccepted, StateReviewed}, notWhilePaused, "", "extended"},
-	ActionWithdraw: {[]string{StateSubmitted, StateAccepted, StateReviewed}, evenWhilePaused, StateWithdrawn, "withdrawn"},
+	ActionAccept:   {[]string{StateSubmitted}, notWhilePaused, StateAccepted, "accepted", []string{}},
+	ActionRefuse:   {[]string{StateSubmitted}, notWhilePaused, StateRefused, "refused", []string{"reason", "missing"}},
+	ActionReview:   {[]string{StateAccepted}, notWhilePaused, StateReviewed, "reviewed", []string{"opinion"}},
+	ActionDecide:   {[]string{StateReviewed}, notWhilePaused, StateDecided, "decided", []string{"outcome", "reason", "basis"}},
+	ActionDeliver:  {[]string{StateDecided}, notWhilePaused, StateDelivered, "delivered", []string{"method"}},
+	ActionPause:    {[]string{StateAccepted, StateReviewed}, notWhilePaused, "", "paused", []string{"procedure", "reason"}},
+	ActionResume:   {[]string{StateAccepted, StateReviewed}, onlyWhilePaused, "", "resumed", []string{}},
+	ActionExtend:   {[]string{StateAccepted, StateReviewed}, notWhilePaused, "", "extended", []string{"days", "reason"}},
+	ActionWithdraw: {[]string{StateSubmitted, StateAccepted, StateReviewed}, evenWhilePaused, StateWithdrawn, "withdrawn", nil},
 }
 
 // actionOrder is the order in which pages offer the actions: the
@@ -85,6 +89,24 @@ func Actions() []string {
 	slices.Sort(out)
 	return out
 }
+
+// OfficialActions lists, in the order pages show them, the actions an
+// official takes (each with its route and its permission, named as the
+// action, on policy.ObjApplication).
+func OfficialActions() []string {
+	var out []string
+	for _, a := range actionOrder {
+		if transitions[a].official != nil {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// OfficialFields are the fields of ActionEvent an official gives with
+// action, as its form names them; nil for an action that is not an
+// official's.
+func OfficialFields(action string) []string { return transitions[action].official }
 
 // PossibleActions lists, in the order pages show them, the actions the
 // state machine allows on app as it stands: its state and whether it is
