@@ -111,7 +111,7 @@ func TestSchemaLabels(t *testing.T) {
 			}
 			seen[field] = true
 			for _, lang := range []string{"zh", "en"} {
-				if got := editform.Label(sk.seg, field, i18n.Messages(lang)); got == "" || got == field {
+				if got := editform.Label(sk.seg, field, lang, i18n.Messages(lang)); got == "" || got == field {
 					t.Errorf("%s field %q: %s label %q, want a name", sk.seg, field, lang, got)
 				}
 			}

@@ -183,15 +183,19 @@ func choiceValues(set string) []string {
 // so validation can report on it too.
 func FromForm(k lists.Kind, v url.Values, notInt string) (any, map[string]string) {
 	r := &formReader{v: v, errs: map[string]string{}, notInt: notInt}
+	var item any
 	switch k {
 	case lists.KindPower:
-		return powerFromForm(r), r.errs
+		item = powerFromForm(r)
 	case lists.KindService:
-		return serviceFromForm(r), r.errs
+		item = serviceFromForm(r)
 	case lists.KindResponsibility:
-		return responsibilityFromForm(r), r.errs
+		item = responsibilityFromForm(r)
+	default:
+		panic(fmt.Sprintf("web: no form for list %q", k))
 	}
-	panic(fmt.Sprintf("web: no form for list %q", k))
+	readOther(r, item, otherFields(segOf(k), Specs(segOf(k))))
+	return item, r.errs
 }
 
 func powerFromForm(r *formReader) *lists.PowerItem {
@@ -224,29 +228,26 @@ func responsibilityFromForm(r *formReader) *lists.Responsibility {
 // ledger recorded it).
 func ToForm(k lists.Kind, raw json.RawMessage) (url.Values, error) {
 	v := url.Values{}
-	var err error
+	var item any
+	var toForm func()
 	switch k {
 	case lists.KindPower:
-		var p lists.PowerItem
-		if err = json.Unmarshal(raw, &p); err == nil {
-			powerToForm(v, &p)
-		}
+		p := &lists.PowerItem{}
+		item, toForm = p, func() { powerToForm(v, p) }
 	case lists.KindService:
-		var s lists.ServiceItem
-		if err = json.Unmarshal(raw, &s); err == nil {
-			serviceToForm(v, &s)
-		}
+		sv := &lists.ServiceItem{}
+		item, toForm = sv, func() { serviceToForm(v, sv) }
 	case lists.KindResponsibility:
-		var r lists.Responsibility
-		if err = json.Unmarshal(raw, &r); err == nil {
-			responsibilityToForm(v, &r)
-		}
+		r := &lists.Responsibility{}
+		item, toForm = r, func() { responsibilityToForm(v, r) }
 	default:
-		err = fmt.Errorf("no form for list %q", k)
+		return nil, fmt.Errorf("web: no form for list %q", k)
 	}
-	if err != nil {
+	if err := json.Unmarshal(raw, item); err != nil {
 		return nil, fmt.Errorf("web: the form of a %s: %w", k, err)
 	}
+	toForm()
+	writeOther(v, item, otherFields(segOf(k), Specs(segOf(k))))
 	return v, nil
 }
 

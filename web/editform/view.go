@@ -17,6 +17,7 @@ import (
 type FieldSpec struct {
 	Name    string      // form name: the item's JSON key ("fee.basis" nested); in a row, the cell's key ("" for a list of strings)
 	Label   string      // catalogue key of the label (the column name of published lists)
+	Text    string      // the label itself, where no catalogue key names it (a field laid out by no section)
 	Type    string      // text, tel, date, number, area, select, check, checks or rows
 	Hint    string      // catalogue key of a hint, or ""
 	Attrs   string      // further attributes of the control
@@ -214,6 +215,16 @@ type sectionView struct {
 	Fields []fieldView
 }
 
+// withOther is the form of seg with, last, the section of the fields no
+// section lays out.
+func withOther(seg, lang string) []Section {
+	specs := Specs(seg)
+	if other := otherSection(otherFields(seg, specs), lang); other != nil {
+		specs = append(slices.Clone(specs), *other)
+	}
+	return specs
+}
+
 // Specs gives the form of a list by its path segment.
 func Specs(seg string) []Section {
 	switch seg {
@@ -233,7 +244,7 @@ func FieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "
 // Sections renders the form.
 func (f *Form) Sections() []sectionView {
 	var out []sectionView
-	for _, sec := range Specs(f.Seg) {
+	for _, sec := range withOther(f.Seg, f.Lang) {
 		sv := sectionView{Legend: f.L[sec.Legend]}
 		for _, spec := range sec.Fields {
 			sv.Fields = append(sv.Fields, f.field(spec, spec.Name))
@@ -243,9 +254,17 @@ func (f *Form) Sections() []sectionView {
 	return out
 }
 
+// label is a field's label in the form's language.
+func (f *Form) label(spec FieldSpec) string {
+	if spec.Label == "" {
+		return spec.Text
+	}
+	return f.L[spec.Label]
+}
+
 // field renders one field under the form name name.
 func (f *Form) field(spec FieldSpec, name string) fieldView {
-	fv := fieldView{ID: FieldID(name), Name: name, Label: f.L[spec.Label], Type: spec.Type, Hint: f.L[spec.Hint],
+	fv := fieldView{ID: FieldID(name), Name: name, Label: f.label(spec), Type: spec.Type, Hint: f.L[spec.Hint],
 		Value: f.V.Get(name), Err: f.Errors[name], List: spec.List, Attrs: template.HTMLAttr(spec.Attrs)}
 	if f.Amend && name == CodeField(f.Seg) { // a listed item's code cannot change
 		fv.Attrs += ` readonly`
@@ -351,10 +370,10 @@ type errorLink struct{ Href, Label, Msg string }
 func (f *Form) Summary() []errorLink {
 	var out []errorLink
 	seen := map[string]bool{}
-	for _, sec := range Specs(f.Seg) {
+	for _, sec := range withOther(f.Seg, f.Lang) {
 		for _, spec := range sec.Fields {
 			if msg, ok := f.Errors[spec.Name]; ok {
-				out = append(out, errorLink{"#" + FieldID(spec.Name), f.L[spec.Label], msg})
+				out = append(out, errorLink{"#" + FieldID(spec.Name), f.label(spec), msg})
 				seen[spec.Name] = true
 			}
 		}
@@ -372,8 +391,9 @@ func (f *Form) Summary() []errorLink {
 	return out
 }
 
-// Label is the label of an item's top-level field, for the preview.
-func Label(seg, field string, l map[string]string) string {
+// Label is the label of an item's top-level field in lang (l its
+// catalogue), for the preview.
+func Label(seg, field, lang string, l map[string]string) string {
 	if field == "fee" {
 		return l["fee"]
 	}
@@ -383,6 +403,9 @@ func Label(seg, field string, l map[string]string) string {
 				return l[spec.Label]
 			}
 		}
+	}
+	if f, ok := lists.FieldOf(kindOf[seg], field); ok {
+		return f.Label(lang)
 	}
 	return field
 }
