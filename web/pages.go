@@ -43,6 +43,7 @@ func newViews() *html.Engine {
 	engine := html.NewFileSystem(http.FS(sub), ".html")
 	engine.AddFuncMap(template.FuncMap{
 		"cat":     lists.CategoryName,
+		"other":   otherOnPage,
 		"add":     func(a, b int64) int64 { return a + b },
 		"pct":     func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
 		"join":    strings.Join,

@@ -205,3 +205,52 @@ func renderPublic(t *testing.T, views *html.Engine, seg string, item any, leaves
 	}
 	return buf.String()
 }
+
+// laidOutOnPage names only fields the items have.
+func TestLaidOutOnPageNamesRealFields(t *testing.T) {
+	for kind, keys := range laidOutOnPage {
+		for _, k := range keys {
+			if _, ok := lists.FieldOf(kind, k); !ok {
+				t.Errorf("laidOutOnPage[%s] names %q, which a %s does not have", kind, k, kind)
+			}
+		}
+	}
+}
+
+// A field that a public page does not lay out (as a field newly added to
+// an item is not) is shown in the page's "other details" block, with its
+// label and value.
+func TestFieldWithoutPlaceOnPublicPage(t *testing.T) {
+	views := newViews()
+	for _, c := range []struct {
+		seg  string
+		kind lists.Kind
+		key  string
+		item func() any
+	}{
+		{"powers", lists.KindPower, "office", func() any { return &lists.PowerItem{} }},
+		{"services", lists.KindService, "hours", func() any { return &lists.ServiceItem{} }},
+		{"departments", lists.KindDepartment, "name_en", func() any { return &lists.Department{} }},
+	} {
+		f, _ := lists.FieldOf(c.kind, c.key)
+		saved := laidOutOnPage[c.kind]
+		laidOutOnPage[c.kind] = slices.DeleteFunc(slices.Clone(saved), func(k string) bool { return k == c.key })
+		item := c.item()
+		leaves := schematest.Fill(item)
+		page := renderPublic(t, views, c.seg, item, leaves)
+		laidOutOnPage[c.kind] = saved
+		var value string
+		for _, l := range leaves {
+			if l.Path == c.key {
+				value = l.Text
+			}
+		}
+		at := strings.Index(page, i18n.Messages("zh")["ef_other"])
+		if at < 0 || !strings.Contains(page[at:], "<dt>"+f.ZH+"</dt><dd>"+value+"</dd>") {
+			t.Errorf("%s without a place for %s: the other-details block does not show %s = %s", c.seg, c.key, f.ZH, value)
+		}
+	}
+	if rows := otherOnPage("power", lists.PowerItem{Office: "审批科"}, "en", i18n.Messages("en")); len(rows) != 0 {
+		t.Errorf("every power field has its place today, got other rows %v", rows)
+	}
+}

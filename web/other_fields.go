@@ -1,0 +1,77 @@
+package web
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"qingdan/data/lists"
+)
+
+// laidOutOnPage are the fields each public item page lays out by hand
+// (power.html, service.html, department.html; a responsibility on its
+// power's page), or leaves out on purpose (a service's hot flag only
+// ranks the home page's popular services). Any other simple field of an
+// item — one newly added to it with its label — is shown by the page's
+// "other details" block (otherOnPage), so that no field of a published
+// item is hidden from the public.
+var laidOutOnPage = map[lists.Kind][]string{
+	lists.KindDepartment: {"code", "name", "name_en", "parent", "duties", "boundaries"},
+	lists.KindPower: {"code", "name", "subitem", "category", "basis", "dept", "nature", "office", "joint", "levels",
+		"audience", "legal_limit", "promised_limit", "case_kind", "fee", "conditions", "materials", "steps",
+		"consult_phone", "complaint_phone", "effective_from", "penalty_scope", "integrity_risks"},
+	lists.KindResponsibility: {"power_code", "dept", "stages", "accountability", "accountability_basis", "supervision_phone"},
+	lists.KindService: {"code", "name", "audience", "theme", "hot", "online_depth", "visits", "dept", "power_code",
+		"category", "materials", "fee", "legal_limit", "promised_limit", "location", "hours", "consult_phone"},
+}
+
+// otherRow is one field of the "other details" block.
+type otherRow struct{ Label, Value string }
+
+// otherOnPage lists the simple fields of item (an item struct of kind, or
+// a pointer to one) that its page does not lay out, with their labels in
+// lang and their values as text (l: the page's catalogue); empty values
+// are left out.
+func otherOnPage(kind string, item any, lang string, l map[string]string) []otherRow {
+	rv := reflect.Indirect(reflect.ValueOf(item))
+	var out []otherRow
+	for _, f := range lists.Fields(lists.Kind(kind)) {
+		if !f.Simple() || contains(laidOutOnPage[lists.Kind(kind)], f.Key) {
+			continue
+		}
+		if v := fieldText(rv, f, l); v != "" {
+			out = append(out, otherRow{f.Label(lang), v})
+		}
+	}
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldText is a simple field's value as text: a yes-or-no as the
+// catalogue's yes or no, a list of texts joined.
+func fieldText(rv reflect.Value, f lists.Field, l map[string]string) string {
+	for i := range rv.NumField() {
+		if key, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ","); key != f.Key {
+			continue
+		}
+		v := rv.Field(i)
+		switch v.Kind() {
+		case reflect.Int:
+			return strconv.FormatInt(v.Int(), 10)
+		case reflect.Bool:
+			return l[map[bool]string{true: "yes", false: "no"}[v.Bool()]]
+		case reflect.Slice:
+			return strings.Join(v.Interface().([]string), "、")
+		}
+		return v.String()
+	}
+	return ""
+}
