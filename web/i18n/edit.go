@@ -54,7 +54,7 @@ var catalogueEdit = map[string][2]string{
 	"ef_accountability_basis": {"追责依据", "Basis for accountability"},
 	"ef_other":                {"其他信息", "Other details"},
 	"yes":                     {"是", "Yes"}, "no": {"否", "No"},
-	"ef_change":               {"变更依据", "The change"}, "ef_add_row": {"添加一行", "Add a row"},
+	"ef_change": {"变更依据", "The change"}, "ef_add_row": {"添加一行", "Add a row"},
 	"ef_err_int":      {"请填写整数", "must be a whole number"},
 	"ef_err_required": {"必填", "is required"},
 	"ef_err_exists":   {"该编码的事项已在清单中", "an item with this code is already listed"},
