@@ -1,7 +1,6 @@
 package lists
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 )
@@ -78,13 +77,4 @@ func fieldsOf(t reflect.Type) []Field {
 		out = append(out, Field{Key: key, ZH: zh, EN: en, Type: sf.Type})
 	}
 	return out
-}
-
-// FieldsOfType is fieldsOf for any struct (for tests of the surfaces'
-// generic places with a struct of their own).
-func FieldsOfType(t reflect.Type) ([]Field, error) {
-	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("lists: %s is not a struct", t)
-	}
-	return fieldsOf(t), nil
 }
