@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"qingdan/data/listfile"
 	"qingdan/data/listimport"
 	"qingdan/data/lists"
 	"qingdan/data/store"
@@ -45,7 +44,7 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if name == "" {
 		return badRequestf("query parameter \"name\" (the file name, e.g. list.csv) is required")
 	}
-	table, err := listfile.Read(name, c.Body())
+	table, err := listimport.ReadFile(name, c.Body())
 	if err != nil {
 		return badRequestf("%v", err)
 	}

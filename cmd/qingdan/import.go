@@ -92,7 +92,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	table, err := listfile.Read(filepath.Base(f.file), content)
+	table, err := listimport.ReadFile(filepath.Base(f.file), content)
 	if err != nil {
 		return fmt.Errorf("import: %s: %w", f.file, err)
 	}

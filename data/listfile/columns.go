@@ -12,10 +12,11 @@ type column struct {
 type columnSet struct {
 	cols []column
 	used map[string]bool
+	hm   headerMatcher
 }
 
-func newColumnSet() *columnSet {
-	return &columnSet{used: map[string]bool{}}
+func newColumnSet(hm headerMatcher) *columnSet {
+	return &columnSet{used: map[string]bool{}, hm: hm}
 }
 
 // add assigns a key to the column with the given header, index counted
@@ -27,7 +28,7 @@ func (cs *columnSet) add(header string, index int) column {
 }
 
 func (cs *columnSet) assign(header string, index int) column {
-	key, kind := classifyHeader(header)
+	key, kind := cs.hm.classify(header)
 	switch {
 	case kind == kindDrop:
 		return column{}
@@ -84,12 +85,12 @@ func (cs *columnSet) fields(cells []string) map[string]string {
 
 // gridColumns assigns keys to the columns of a grid: one per header cell,
 // plus columns without a header that hold a value in some data row.
-func gridColumns(header []string, data []record) *columnSet {
+func gridColumns(header []string, data []record, hm headerMatcher) *columnSet {
 	width := len(header)
 	for _, r := range data {
 		width = max(width, len(trimEmptyTail(r.cells)))
 	}
-	cs := newColumnSet()
+	cs := newColumnSet(hm)
 	for i := range width {
 		h := ""
 		if i < len(header) {

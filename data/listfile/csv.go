@@ -6,13 +6,13 @@ import (
 )
 
 // readCSV reads comma- or tab-separated text.
-func readCSV(name string, content []byte) (*Table, error) {
+func readCSV(name string, content []byte, hm headerMatcher) (*Table, error) {
 	text, enc := decodeText(content)
 	format, sep := FormatCSV, byte(',')
 	if strings.EqualFold(filepath.Ext(name), ".tsv") || tabSeparated(text) {
 		format, sep = FormatTSV, '\t'
 	}
-	return tableFromRecords(csvRecords(text, sep), format, enc)
+	return tableFromRecords(csvRecords(text, sep), format, enc, hm)
 }
 
 // csvRecords splits text into records, each with the line it starts on.

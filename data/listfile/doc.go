@@ -13,7 +13,8 @@
 //     cells, repeated header rows;
 //   - the many names the same column goes by (实施主体, 实施机关, 主管部门 …),
 //     mapped to canonical field keys of the qingdan schema (see MatchHeader
-//     and CanonicalKeys);
+//     and CanonicalKeys), and the further headers an importer names
+//     (ReadWith);
 //   - dirty cells: HTML entities escaped several times, <br> and other tags,
 //     control characters, full-width digits and letters (see CleanCell).
 //

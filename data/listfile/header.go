@@ -169,6 +169,27 @@ func classifyHeader(h string) (string, columnKind) {
 	return "", kindUnknown
 }
 
+// headerMatcher classifies headers with the extra headers of ReadOptions
+// (in headerForm) before the synonyms.
+type headerMatcher map[string]string
+
+func newHeaderMatcher(extra map[string]string) headerMatcher {
+	hm := make(headerMatcher, len(extra))
+	for h, key := range extra {
+		if f := headerForm(h); f != "" && key != "" {
+			hm[f] = key
+		}
+	}
+	return hm
+}
+
+func (hm headerMatcher) classify(h string) (string, columnKind) {
+	if key, ok := hm[headerForm(h)]; ok {
+		return key, kindKnown
+	}
+	return classifyHeader(h)
+}
+
 // lookupHeader tries exact match, then without notes and level qualifier,
 // then by prefix.
 func lookupHeader(f string) (string, bool) {

@@ -107,3 +107,34 @@ func TestCanonicalKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestReadWithHeaders: the extra headers of ReadOptions are recognised
+// columns, in CSV and JSON, and win over a synonym they start with.
+func TestReadWithHeaders(t *testing.T) {
+	opts := ReadOptions{Headers: map[string]string{"办理时间说明": "hours_note", "窗口数量": "windows", "windows": "windows"}}
+	csvText := "事项名称,实施主体,办理时间说明, 窗口 数量 \n甲,县局,工作日上午,3\n"
+	tb, err := ReadWith("a.csv", []byte(csvText), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"name", "dept_name", "hours_note", "windows"}; !slices.Equal(tb.Columns, want) || len(tb.UnknownColumns) != 0 {
+		t.Fatalf("columns %v, unknown %v; want %v and none", tb.Columns, tb.UnknownColumns, want)
+	}
+	if got := tb.Rows[0].Fields; got["hours_note"] != "工作日上午" || got["windows"] != "3" {
+		t.Errorf("fields %v", got)
+	}
+	plain, err := Read("a.csv", []byte(csvText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(plain.Columns, "hours") || !slices.Contains(plain.UnknownColumns, "窗口数量") {
+		t.Errorf("without options: columns %v, unknown %v; want hours and 窗口数量 as before", plain.Columns, plain.UnknownColumns)
+	}
+	js, err := ReadWith("a.json", []byte(`[{"name":"甲","windows":2}]`), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(js.Columns, []string{"name", "windows"}) || js.Rows[0].Fields["windows"] != "2" {
+		t.Errorf("json: columns %v, fields %v", js.Columns, js.Rows[0].Fields)
+	}
+}

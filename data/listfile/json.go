@@ -18,13 +18,13 @@ type jsonItem struct {
 
 // readJSON reads an array of objects, or an object whose "items" member is
 // such an array. Keys may be canonical keys or Chinese headers.
-func readJSON(content []byte) (*Table, error) {
+func readJSON(content []byte, hm headerMatcher) (*Table, error) {
 	text, enc := decodeText(content)
 	items, err := jsonItems(text)
 	if err != nil {
 		return nil, err
 	}
-	return tableFromItems(items, enc)
+	return tableFromItems(items, enc, hm)
 }
 
 // jsonItems parses the items of the list.
@@ -188,8 +188,8 @@ func scalarList(raw json.RawMessage) (string, bool) {
 
 // tableFromItems builds the table of a JSON list. Columns are the keys in
 // order of first appearance.
-func tableFromItems(items []jsonItem, enc string) (*Table, error) {
-	cs := newColumnSet()
+func tableFromItems(items []jsonItem, enc string, hm headerMatcher) (*Table, error) {
+	cs := newColumnSet(hm)
 	byKey := map[string]column{}
 	t := &Table{Format: FormatJSON, Encoding: enc}
 	for _, it := range items {

@@ -66,17 +66,34 @@ type Row struct {
 // counts). Rows above it are ignored; Read returns ErrNoHeader if there is
 // none. Every cell goes through CleanCell. Read never panics.
 func Read(name string, content []byte) (*Table, error) {
+	return ReadWith(name, content, ReadOptions{})
+}
+
+// ReadOptions tune ReadWith.
+type ReadOptions struct {
+	// Headers maps more column headers (or JSON keys) to field keys: the
+	// names of fields an importer reads that the synonyms here do not
+	// cover. They are compared as MatchHeader compares headers (spaces,
+	// width and marks aside) and win over the synonyms, so that a header
+	// such as 办理时间说明 is not taken for 办理时间 (hours) by prefix.
+	Headers map[string]string
+}
+
+// ReadWith is Read with the columns opts adds: a column whose header is
+// one of opts.Headers is a recognised column under its key.
+func ReadWith(name string, content []byte, opts ReadOptions) (*Table, error) {
 	format, err := detectFormat(name, content)
 	if err != nil {
 		return nil, err
 	}
+	hm := newHeaderMatcher(opts.Headers)
 	switch format {
 	case FormatXLSX:
-		return readXLSX(content)
+		return readXLSX(content, hm)
 	case FormatJSON:
-		return readJSON(content)
+		return readJSON(content, hm)
 	}
-	return readCSV(name, content)
+	return readCSV(name, content, hm)
 }
 
 var (
@@ -125,19 +142,19 @@ const headerScanRows = 10
 
 // tableFromRecords finds the header among recs and builds the table. The
 // cells are cleaned in place.
-func tableFromRecords(recs []record, format, enc string) (*Table, error) {
+func tableFromRecords(recs []record, format, enc string, hm headerMatcher) (*Table, error) {
 	for i := range recs {
 		for j, c := range recs[i].cells {
 			recs[i].cells[j] = CleanCell(c)
 		}
 	}
 	recs = nonEmpty(recs)
-	h, ok := findHeader(recs)
+	h, ok := findHeader(recs, hm)
 	if !ok {
 		return nil, fmt.Errorf("%w: no row among the first %d names two known columns (such as 事项名称, 实施主体, 事项类型)", ErrNoHeader, headerScanRows)
 	}
 	header, data := recs[h], dropHeaderRepeats(recs[h+1:], recs[h].cells)
-	cols := gridColumns(header.cells, data)
+	cols := gridColumns(header.cells, data, hm)
 	t := &Table{Format: format, Encoding: enc, HeaderLine: header.line}
 	cols.describe(t)
 	for _, r := range data {
@@ -180,9 +197,9 @@ func emptyCells(cells []string) bool {
 }
 
 // findHeader returns the index of the header among the first rows.
-func findHeader(recs []record) (int, bool) {
+func findHeader(recs []record, hm headerMatcher) (int, bool) {
 	for i := 0; i < len(recs) && i < headerScanRows; i++ {
-		if recognised(recs[i].cells) >= 2 {
+		if recognised(recs[i].cells, hm) >= 2 {
 			return i, true
 		}
 	}
@@ -191,13 +208,13 @@ func findHeader(recs []record) (int, bool) {
 
 // recognised counts the distinct columns of a row that MatchHeader knows
 // (a 序号 column counts once).
-func recognised(cells []string) int {
+func recognised(cells []string, hm headerMatcher) int {
 	seen := map[string]bool{}
 	for _, c := range cells {
 		if c == "" {
 			continue
 		}
-		switch key, kind := classifyHeader(c); kind {
+		switch key, kind := hm.classify(c); kind {
 		case kindKnown:
 			seen[key] = true
 		case kindDrop:

@@ -16,7 +16,7 @@ const (
 
 // readXLSX reads the first non-empty worksheet of a workbook. The value of
 // a merged range is copied to every cell of it.
-func readXLSX(content []byte) (t *Table, err error) {
+func readXLSX(content []byte, hm headerMatcher) (t *Table, err error) {
 	defer func() {
 		// excelize is a large third-party parser; a malformed workbook
 		// must give an error, never bring the caller down.
@@ -39,7 +39,7 @@ func readXLSX(content []byte) (t *Table, err error) {
 	if err := fillMerged(f, sheet, grid); err != nil {
 		return nil, err
 	}
-	t, err = tableFromRecords(gridRecords(grid), FormatXLSX, "")
+	t, err = tableFromRecords(gridRecords(grid), FormatXLSX, "", hm)
 	if t != nil {
 		t.Sheet = sheet
 	}

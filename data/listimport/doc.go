@@ -66,6 +66,15 @@
 //     法人, 其他组织; 个人/法人 for services);
 //   - 时限: N个工作日, 即办 for 0; 办件类型 即办件/承诺件; 热点事项 是/否.
 //
+// A field of an item that has none of these places of its own (one added
+// to the item struct with its label tag and nothing else) has a generic
+// place when it is simple (lists.Field.Simple): export writes it after the
+// other columns under its Chinese label, and import reads a column of that
+// header (or, in JSON, its key; ReadFile passes them to listfile) by the
+// field's type: text as it is; a whole number in decimal; 是 or 否 (read
+// also as true/false, 1/0); a list of texts one per line (read also split
+// at ；). A cell that is not of the type is a problem of its row.
+//
 // When a value cannot be written that way and read back the same (a
 // basis text with a line break, a material called "1.…"), the cell holds
 // the field's JSON instead, which import reads as it is. Import compares

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -29,19 +30,18 @@ const utf8BOM = "\uFEFF"
 // cell formats of the package documentation. deptNames maps department
 // codes to the names written under 实施主体 and 联办机构 (a code missing
 // from it is written as the code, which import also accepts). Importing
-// the result changes nothing.
+// the result changes nothing. The fields without a column of their own
+// follow the hand-made columns, each under its Chinese label.
 func WriteCSV(w io.Writer, kind lists.Kind, items []*lists.Item, deptNames map[string]string) error {
-	var cols []column
-	switch kind {
-	case lists.KindPower:
-		cols = powerColumns
-	case lists.KindService:
-		cols = serviceColumns
-	case lists.KindResponsibility:
-		cols = responsibilityColumns
-	default:
+	return handLayout.writeCSV(w, kind, items, deptNames)
+}
+
+// writeCSV is WriteCSV with the columns of l.
+func (l layout) writeCSV(w io.Writer, kind lists.Kind, items []*lists.Item, deptNames map[string]string) error {
+	if _, ok := l.columns[kind]; !ok {
 		return fmt.Errorf("listimport: CSV export covers powers, responsibilities and services, not %s (use JSON)", kind)
 	}
+	cols, generic := l.exportColumns(kind), l.genericExport(kind)
 	bw := bufio.NewWriter(w)
 	bw.WriteString(utf8BOM)
 	cw := csv.NewWriter(bw)
@@ -55,7 +55,7 @@ func WriteCSV(w io.Writer, kind lists.Kind, items []*lists.Item, deptNames map[s
 		if it.Kind != kind {
 			return fmt.Errorf("listimport: %s %s in a %s export", it.Kind, it.Code, kind)
 		}
-		cells, err := csvCells(it, deptNames)
+		cells, err := rowCells(it, deptNames, generic)
 		if err != nil {
 			return fmt.Errorf("listimport: %s %s: %w", kind, it.Code, err)
 		}
@@ -72,6 +72,24 @@ func WriteCSV(w io.Writer, kind lists.Kind, items []*lists.Item, deptNames map[s
 		return err
 	}
 	return bw.Flush()
+}
+
+// rowCells renders the cells of one item by column key: the hand-made
+// cells, and the generic fields' cells in place of any hand-made one.
+func rowCells(it *lists.Item, deptNames map[string]string, generic []lists.Field) (map[string]string, error) {
+	cells, err := csvCells(it, deptNames)
+	if err != nil {
+		return nil, err
+	}
+	g, err := genericCells(it.Raw, generic)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range generic {
+		delete(cells, f.Key)
+	}
+	maps.Copy(cells, g)
+	return cells, nil
 }
 
 // csvCells renders the cells of one item by field key.

@@ -60,6 +60,13 @@ var headers = func() map[string]string {
 			m[c.key] = c.header
 		}
 	}
+	for _, kind := range []lists.Kind{lists.KindPower, lists.KindService} {
+		for _, f := range lists.Fields(kind) {
+			if _, ok := m[f.Key]; !ok {
+				m[f.Key] = f.ZH
+			}
+		}
+	}
 	return m
 }()
 

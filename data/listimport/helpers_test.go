@@ -71,7 +71,7 @@ func publish(t testing.TB, cat *lists.Catalog, kind lists.Kind, item any) {
 // readTable reads a file's content as listfile does.
 func readTable(t testing.TB, name string, content []byte) *listfile.Table {
 	t.Helper()
-	tb, err := listfile.Read(name, content)
+	tb, err := ReadFile(name, content)
 	if err != nil {
 		t.Fatalf("listfile.Read(%s): %v", name, err)
 	}

@@ -106,6 +106,11 @@ type Plan struct {
 // writes nothing. Rows that cannot become a valid item are rejected with
 // the reason; only a failure to read the lists is an error.
 func NewPlan(ctx context.Context, cat *lists.Catalog, t *listfile.Table, opts Options) (*Plan, error) {
+	return handLayout.newPlan(ctx, cat, t, opts)
+}
+
+// newPlan is NewPlan with the fields of l.
+func (l layout) newPlan(ctx context.Context, cat *lists.Catalog, t *listfile.Table, opts Options) (*Plan, error) {
 	if opts.Kind != "" && opts.Kind != lists.KindPower && opts.Kind != lists.KindService {
 		return nil, fmt.Errorf("listimport: Options.Kind must be power or service, not %q", opts.Kind)
 	}
@@ -116,7 +121,9 @@ func NewPlan(ctx context.Context, cat *lists.Catalog, t *listfile.Table, opts Op
 		}
 		opts.Category = c
 	}
-	p := &planner{opts: opts, t: t, has: map[string]bool{}, used: map[string]bool{}, seen: map[string]int{},
+	generic := map[lists.Kind][]lists.Field{lists.KindPower: l.genericImport(lists.KindPower),
+		lists.KindService: l.genericImport(lists.KindService)}
+	p := &planner{opts: opts, lay: l, generic: generic, t: t, has: map[string]bool{}, used: map[string]bool{}, seen: map[string]int{},
 		newDepts: map[string]*NewDept{}, matched: map[string]bool{},
 		plan: &Plan{Source: opts.Source, Format: t.Format, Encoding: t.Encoding, Rows: len(t.Rows),
 			Missing: map[lists.Kind][]string{}, Empty: map[string][]int{}}}
@@ -145,6 +152,8 @@ func NewPlan(ctx context.Context, cat *lists.Catalog, t *listfile.Table, opts Op
 // planner is NewPlan's state.
 type planner struct {
 	opts          Options
+	lay           layout
+	generic       map[lists.Kind][]lists.Field // lay.genericImport by kind
 	t             *listfile.Table
 	has           map[string]bool // columns of the file
 	used          map[string]bool // columns read for some row
@@ -465,7 +474,25 @@ func (p *planner) code(r *rowReader, e *Entry, category string, given map[string
 
 // values reads the fields of the kind that need no special handling.
 func (p *planner) values(r *rowReader, kind lists.Kind, given map[string]any) {
-	for _, key := range itemFields[kind] {
+	p.handValues(r, kind, given)
+	for _, f := range p.generic[kind] {
+		cell, ok := r.cell(f.Key)
+		if !ok {
+			continue
+		}
+		v, err := parseGeneric(f.Type, cell)
+		if err != nil {
+			r.fail(f.Key, "%v", err)
+			continue
+		}
+		given[f.Key] = v
+	}
+}
+
+// handValues reads the fields of the kind that have cell formats of their
+// own.
+func (p *planner) handValues(r *rowReader, kind lists.Kind, given map[string]any) {
+	for _, key := range p.lay.fields[kind] {
 		switch key {
 		case "name", "subitem", "category", "dept", "power_code":
 			continue // read by row
@@ -737,7 +764,7 @@ func (p *planner) finish(kinds map[lists.Kind]bool) {
 		if !kinds[k] {
 			continue
 		}
-		for _, f := range itemFields[k] {
+		for _, f := range p.lay.importKeys(k) {
 			if !p.hasField(f, k) {
 				p.plan.Missing[k] = append(p.plan.Missing[k], f)
 			}
