@@ -69,7 +69,11 @@ func fieldText(rv reflect.Value, f lists.Field, l map[string]string) string {
 		case reflect.Bool:
 			return l[map[bool]string{true: "yes", false: "no"}[v.Bool()]]
 		case reflect.Slice:
-			return strings.Join(v.Interface().([]string), "、")
+			strs := make([]string, v.Len())
+			for i := range strs {
+				strs[i] = v.Index(i).String()
+			}
+			return strings.Join(strs, "、")
 		}
 		return v.String()
 	}

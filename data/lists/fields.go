@@ -1,6 +1,7 @@
 package lists
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 )
@@ -77,4 +78,13 @@ func fieldsOf(t reflect.Type) []Field {
 		out = append(out, Field{Key: key, ZH: zh, EN: en, Type: sf.Type})
 	}
 	return out
+}
+
+// FieldsOfType is Fields for any struct type (for tests of the surfaces'
+// generic places with a struct of their own).
+func FieldsOfType(t reflect.Type) ([]Field, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("lists: %s is not a struct", t)
+	}
+	return fieldsOf(t), nil
 }

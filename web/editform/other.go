@@ -84,7 +84,12 @@ func readOther(r *formReader, item any, fields []lists.Field) {
 		case reflect.Bool:
 			fv.SetBool(r.flag(f.Key))
 		case reflect.Slice:
-			fv.Set(reflect.ValueOf(r.strs(f.Key)))
+			strs := r.strs(f.Key)
+			list := reflect.MakeSlice(f.Type, len(strs), len(strs))
+			for i, s := range strs {
+				list.Index(i).SetString(s)
+			}
+			fv.Set(list)
 		default:
 			fv.SetString(r.long(f.Key))
 		}
@@ -103,7 +108,11 @@ func writeOther(v url.Values, item any, fields []lists.Field) {
 		case reflect.Bool:
 			setFlag(v, f.Key, fv.Bool())
 		case reflect.Slice:
-			setStrs(v, f.Key, fv.Interface().([]string))
+			strs := make([]string, fv.Len())
+			for i := range strs {
+				strs[i] = fv.Index(i).String()
+			}
+			setStrs(v, f.Key, strs)
 		default:
 			v.Set(f.Key, fv.String())
 		}
