@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"qingdan/data/personal"
 	"qingdan/data/pgtest"
 	"qingdan/ledger"
 )
@@ -278,6 +279,17 @@ func TestReplicasStartTogether(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(keys, name), []byte(skey+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// The personal-data key too: replicas share it (docs/operations.md).
+	// Without it, the first replica would create one while another, a
+	// moment later, finds data keys in the database and no file, and
+	// refuses to start.
+	piiKey, err := personal.NewPIIMasterKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := personal.WritePIIKeyFile(filepath.Join(keys, piiKeyName), []personal.PIIMasterKey{piiKey}); err != nil {
+		t.Fatal(err)
 	}
 	servers := make([]*serverProc, 3)
 	var wg sync.WaitGroup
