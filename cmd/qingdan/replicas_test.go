@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -297,6 +298,9 @@ func TestReplicasStartTogether(t *testing.T) {
 		wg.Go(func() { servers[i] = startServer(t, bin, keys, "--db", dsn) })
 	}
 	wg.Wait()
+	if slices.Contains(servers, nil) { // a start failed (reported above)
+		t.FailNow()
+	}
 	h := &crashHarness{t: t, base: servers[1].base, http: newCrashClient()}
 	var page struct {
 		Entries []struct {
