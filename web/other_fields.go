@@ -2,6 +2,7 @@ package web
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,49 +34,28 @@ type otherRow struct{ Label, Value string }
 // lang and their values as text (l: the page's catalogue); empty values
 // are left out.
 func otherOnPage(kind string, item any, lang string, l map[string]string) []otherRow {
-	rv := reflect.Indirect(reflect.ValueOf(item))
 	var out []otherRow
 	for _, f := range lists.Fields(lists.Kind(kind)) {
-		if !f.Simple() || contains(laidOutOnPage[lists.Kind(kind)], f.Key) {
+		if !f.Simple() || slices.Contains(laidOutOnPage[lists.Kind(kind)], f.Key) {
 			continue
 		}
-		if v := fieldText(rv, f, l); v != "" {
+		if v := fieldText(f.Value(item), l); v != "" {
 			out = append(out, otherRow{f.Label(lang), v})
 		}
 	}
 	return out
 }
 
-func contains(xs []string, x string) bool {
-	for _, s := range xs {
-		if s == x {
-			return true
-		}
-	}
-	return false
-}
-
 // fieldText is a simple field's value as text: a yes-or-no as the
 // catalogue's yes or no, a list of texts joined.
-func fieldText(rv reflect.Value, f lists.Field, l map[string]string) string {
-	for i := range rv.NumField() {
-		if key, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ","); key != f.Key {
-			continue
-		}
-		v := rv.Field(i)
-		switch v.Kind() {
-		case reflect.Int:
-			return strconv.FormatInt(v.Int(), 10)
-		case reflect.Bool:
-			return l[map[bool]string{true: "yes", false: "no"}[v.Bool()]]
-		case reflect.Slice:
-			strs := make([]string, v.Len())
-			for i := range strs {
-				strs[i] = v.Index(i).String()
-			}
-			return strings.Join(strs, "、")
-		}
-		return v.String()
+func fieldText(v reflect.Value, l map[string]string) string {
+	switch v.Kind() {
+	case reflect.Int:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Bool:
+		return l[map[bool]string{true: "yes", false: "no"}[v.Bool()]]
+	case reflect.Slice:
+		return strings.Join(lists.Texts(v), "、")
 	}
-	return ""
+	return v.String()
 }

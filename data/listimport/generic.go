@@ -168,17 +168,9 @@ func formatGeneric(v reflect.Value) string {
 		}
 		return "否"
 	case reflect.Slice:
-		return formatTextList(textsOf(v))
+		return formatTextList(lists.Texts(v))
 	}
 	return v.String()
-}
-
-func textsOf(v reflect.Value) []string {
-	out := make([]string, v.Len())
-	for i := range out {
-		out[i] = v.Index(i).String()
-	}
-	return out
 }
 
 // parseGeneric reads a cleaned cell as a value of type t (a simple type).
@@ -198,11 +190,7 @@ func parseGeneric(t reflect.Type, cell string) (any, error) {
 		}
 		v.SetBool(b)
 	case reflect.Slice:
-		texts := parseTextList(cell)
-		v.Set(reflect.MakeSlice(t, len(texts), len(texts)))
-		for i, s := range texts {
-			v.Index(i).SetString(s)
-		}
+		lists.SetTexts(v, parseTextList(cell))
 	default:
 		v.SetString(strings.TrimSpace(cell))
 	}

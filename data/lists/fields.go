@@ -17,6 +17,32 @@ type Field struct {
 	ZH   string
 	EN   string
 	Type reflect.Type
+	// index is the field's place in its struct.
+	index int
+}
+
+// Value is the field in item, a pointer to an item struct (settable) or
+// an item struct.
+func (f Field) Value(item any) reflect.Value {
+	return reflect.Indirect(reflect.ValueOf(item)).Field(f.index)
+}
+
+// Texts is a list-of-texts value (any slice of a string type) as strings.
+func Texts(v reflect.Value) []string {
+	out := make([]string, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).String()
+	}
+	return out
+}
+
+// SetTexts sets a list-of-texts value (any slice of a string type).
+func SetTexts(v reflect.Value, texts []string) {
+	list := reflect.MakeSlice(v.Type(), len(texts), len(texts))
+	for i, s := range texts {
+		list.Index(i).SetString(s)
+	}
+	v.Set(list)
 }
 
 // Label is the field's name in lang ("en" for English, Chinese otherwise).
@@ -75,7 +101,7 @@ func fieldsOf(t reflect.Type) []Field {
 			continue
 		}
 		zh, en, _ := strings.Cut(sf.Tag.Get("label"), "|")
-		out = append(out, Field{Key: key, ZH: zh, EN: en, Type: sf.Type})
+		out = append(out, Field{Key: key, ZH: zh, EN: en, Type: sf.Type, index: i})
 	}
 	return out
 }

@@ -62,7 +62,7 @@ func (r *Projectors) Project(ctx context.Context, tx *gorm.DB, e *ledger.Entry) 
 	if !ok {
 		return nil
 	}
-	return p.Project(ctx, tx.WithContext(ctx), e)
+	return p.Project(ctx, tx, e)
 }
 
 // Tables lists every projected table, domain by domain.

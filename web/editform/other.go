@@ -75,21 +75,15 @@ func otherSection(fields []lists.Field, lang string) *Section {
 // readOther sets fields of item (a pointer to an item struct) from the
 // form.
 func readOther(r *formReader, item any, fields []lists.Field) {
-	rv := reflect.ValueOf(item).Elem()
 	for _, f := range fields {
-		fv := fieldByKey(rv, f.Key)
+		fv := f.Value(item)
 		switch f.Type.Kind() {
 		case reflect.Int:
 			fv.SetInt(int64(r.num(f.Key, f.Key)))
 		case reflect.Bool:
 			fv.SetBool(r.flag(f.Key))
 		case reflect.Slice:
-			strs := r.strs(f.Key)
-			list := reflect.MakeSlice(f.Type, len(strs), len(strs))
-			for i, s := range strs {
-				list.Index(i).SetString(s)
-			}
-			fv.Set(list)
+			lists.SetTexts(fv, r.strs(f.Key))
 		default:
 			fv.SetString(r.long(f.Key))
 		}
@@ -99,32 +93,17 @@ func readOther(r *formReader, item any, fields []lists.Field) {
 // writeOther sets the form values of fields of item (a pointer to an item
 // struct).
 func writeOther(v url.Values, item any, fields []lists.Field) {
-	rv := reflect.ValueOf(item).Elem()
 	for _, f := range fields {
-		fv := fieldByKey(rv, f.Key)
+		fv := f.Value(item)
 		switch f.Type.Kind() {
 		case reflect.Int:
 			v.Set(f.Key, strconv.FormatInt(fv.Int(), 10))
 		case reflect.Bool:
 			setFlag(v, f.Key, fv.Bool())
 		case reflect.Slice:
-			strs := make([]string, fv.Len())
-			for i := range strs {
-				strs[i] = fv.Index(i).String()
-			}
-			setStrs(v, f.Key, strs)
+			setStrs(v, f.Key, lists.Texts(fv))
 		default:
 			v.Set(f.Key, fv.String())
 		}
 	}
-}
-
-// fieldByKey is the struct field of rv whose json key is key.
-func fieldByKey(rv reflect.Value, key string) reflect.Value {
-	for i := range rv.NumField() {
-		if k, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ","); k == key {
-			return rv.Field(i)
-		}
-	}
-	panic("editform: no field " + key + " in " + rv.Type().String())
 }
