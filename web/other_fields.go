@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"qingdan/data/lists"
+	"qingdan/web/i18n"
 )
 
 // laidOutOnPage are the fields each public item page lays out by hand
@@ -31,16 +32,16 @@ type otherRow struct{ Label, Value string }
 
 // otherOnPage lists the simple fields of item (an item struct of kind, or
 // a pointer to one) that its page does not lay out, with their labels in
-// lang and their values as text (l: the page's catalogue); empty values
-// are left out.
-func otherOnPage(kind string, item any, lang string, l map[string]string) []otherRow {
+// the page's language (l its catalogue) and their values as text; empty
+// values are left out.
+func otherOnPage(kind string, item any, l map[string]string) []otherRow {
 	var out []otherRow
 	for _, f := range lists.Fields(lists.Kind(kind)) {
 		if !f.Simple() || slices.Contains(laidOutOnPage[lists.Kind(kind)], f.Key) {
 			continue
 		}
 		if v := fieldText(f.Value(item), l); v != "" {
-			out = append(out, otherRow{f.Label(lang), v})
+			out = append(out, otherRow{l[i18n.FieldKey(lists.Kind(kind), f.Key)], v})
 		}
 	}
 	return out

@@ -446,7 +446,7 @@ type hiddenField struct{ Name, Value string }
 func (s *Server) preview(c *fiber.Ctx, f *editform.Form, diff []lists.FieldChange, meta editForm, action, op, code string) error {
 	rows := make([]diffRow, len(diff))
 	for i, d := range diff {
-		rows[i] = diffRow{d.Field, editform.Label(f.Seg, d.Field, f.Lang, f.L), d.Before, d.After}
+		rows[i] = diffRow{d.Field, editform.Label(f.Seg, d.Field, f.L), d.Before, d.After}
 	}
 	return s.render(c, "edit_preview", "preview", fiber.Map{"Kind": f.Seg, "Code": code, "Diff": rows, "Form": meta,
 		"Hidden": hiddenFields(f.V), "Action": action, "Op": op})

@@ -111,7 +111,7 @@ func TestSchemaLabels(t *testing.T) {
 			}
 			seen[field] = true
 			for _, lang := range []string{"zh", "en"} {
-				if got := editform.Label(sk.seg, field, lang, i18n.Messages(lang)); got == "" || got == field {
+				if got := editform.Label(sk.seg, field, i18n.Messages(lang)); got == "" || got == field {
 					t.Errorf("%s field %q: %s label %q, want a name", sk.seg, field, lang, got)
 				}
 			}
@@ -250,7 +250,7 @@ func TestFieldWithoutPlaceOnPublicPage(t *testing.T) {
 			t.Errorf("%s without a place for %s: the other-details block does not show %s = %s", c.seg, c.key, f.ZH, value)
 		}
 	}
-	if rows := otherOnPage("power", lists.PowerItem{Office: "审批科"}, "en", i18n.Messages("en")); len(rows) != 0 {
+	if rows := otherOnPage("power", lists.PowerItem{Office: "审批科"}, i18n.Messages("en")); len(rows) != 0 {
 		t.Errorf("every power field has its place today, got other rows %v", rows)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"qingdan/data/lists"
+	"qingdan/web/i18n"
 )
 
 // A field added to an item with its label (lists.Field) and laid out by
@@ -50,20 +51,20 @@ func otherFields(seg string, specs []Section) []lists.Field {
 
 // otherSection is the section of the fields no section lays out, nil if
 // there are none.
-func otherSection(fields []lists.Field, lang string) *Section {
+func otherSection(kind lists.Kind, fields []lists.Field) *Section {
 	if len(fields) == 0 {
 		return nil
 	}
 	sec := &Section{Legend: "ef_other"}
 	for _, f := range fields {
-		spec := FieldSpec{Name: f.Key, Text: f.Label(lang)}
+		spec := FieldSpec{Name: f.Key, Label: i18n.FieldKey(kind, f.Key)}
 		switch f.Type.Kind() {
 		case reflect.Int:
 			spec.Type, spec.Attrs = "number", `step="1" inputmode="numeric"`
 		case reflect.Bool:
 			spec.Type = "check"
 		case reflect.Slice:
-			spec.Type, spec.Hint, spec.Cells = "rows", "ef_rows_hint", []FieldSpec{{Type: "text", Text: f.Label(lang), Attrs: `maxlength="2000"`}}
+			spec.Type, spec.Hint, spec.Cells = "rows", "ef_rows_hint", []FieldSpec{{Type: "text", Label: i18n.FieldKey(kind, f.Key), Attrs: `maxlength="2000"`}}
 		default:
 			spec.Type, spec.Attrs = "text", `maxlength="2000"`
 		}

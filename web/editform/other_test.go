@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"qingdan/data/lists"
+	"qingdan/web/i18n"
 )
 
 // without is the form specs with the field key laid out nowhere, as a
@@ -56,12 +57,12 @@ func TestFieldWithoutPlaceIsShownAndRead(t *testing.T) {
 			t.Fatalf("%s without %s: other fields %v", c.seg, c.key, others)
 		}
 		want, _ := lists.FieldOf(kindOf[c.seg], c.key)
-		sec := otherSection(others, "zh")
-		if sec == nil || len(sec.Fields) != 1 || sec.Fields[0].Type != c.control || sec.Fields[0].Text != want.ZH {
+		sec := otherSection(kindOf[c.seg], others)
+		if sec == nil || len(sec.Fields) != 1 || sec.Fields[0].Type != c.control || i18n.Messages("zh")[sec.Fields[0].Label] != want.ZH {
 			t.Fatalf("%s %s: section %+v, want a %s control labelled %s", c.seg, c.key, sec, c.control, want.ZH)
 		}
-		if en := otherSection(others, "en"); en.Fields[0].Text != want.EN {
-			t.Errorf("%s %s: English label %q, want %q", c.seg, c.key, en.Fields[0].Text, want.EN)
+		if en := i18n.Messages("en")[sec.Fields[0].Label]; en != want.EN {
+			t.Errorf("%s %s: English label %q, want %q", c.seg, c.key, en, want.EN)
 		}
 		orig := c.item()
 		c.set(orig)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"qingdan/data/lists"
+	"qingdan/web/i18n"
 )
 
 // FieldSpec is one field of an item's form. The forms of the three lists
@@ -17,7 +18,6 @@ import (
 type FieldSpec struct {
 	Name    string      // form name: the item's JSON key ("fee.basis" nested); in a row, the cell's key ("" for a list of strings)
 	Label   string      // catalogue key of the label (the column name of published lists)
-	Text    string      // the label itself, where no catalogue key names it (a field laid out by no section)
 	Type    string      // text, tel, date, number, area, select, check, checks or rows
 	Hint    string      // catalogue key of a hint, or ""
 	Attrs   string      // further attributes of the control
@@ -217,9 +217,9 @@ type sectionView struct {
 
 // withOther is the form of seg with, last, the section of the fields no
 // section lays out.
-func withOther(seg, lang string) []Section {
+func withOther(seg string) []Section {
 	specs := Specs(seg)
-	if other := otherSection(otherFields(seg, specs), lang); other != nil {
+	if other := otherSection(kindOf[seg], otherFields(seg, specs)); other != nil {
 		specs = append(slices.Clone(specs), *other)
 	}
 	return specs
@@ -244,7 +244,7 @@ func FieldID(name string) string { return "f-" + strings.ReplaceAll(name, ".", "
 // Sections renders the form.
 func (f *Form) Sections() []sectionView {
 	var out []sectionView
-	for _, sec := range withOther(f.Seg, f.Lang) {
+	for _, sec := range withOther(f.Seg) {
 		sv := sectionView{Legend: f.L[sec.Legend]}
 		for _, spec := range sec.Fields {
 			sv.Fields = append(sv.Fields, f.field(spec, spec.Name))
@@ -254,17 +254,9 @@ func (f *Form) Sections() []sectionView {
 	return out
 }
 
-// label is a field's label in the form's language.
-func (f *Form) label(spec FieldSpec) string {
-	if spec.Label == "" {
-		return spec.Text
-	}
-	return f.L[spec.Label]
-}
-
 // field renders one field under the form name name.
 func (f *Form) field(spec FieldSpec, name string) fieldView {
-	fv := fieldView{ID: FieldID(name), Name: name, Label: f.label(spec), Type: spec.Type, Hint: f.L[spec.Hint],
+	fv := fieldView{ID: FieldID(name), Name: name, Label: f.L[spec.Label], Type: spec.Type, Hint: f.L[spec.Hint],
 		Value: f.V.Get(name), Err: f.Errors[name], List: spec.List, Attrs: template.HTMLAttr(spec.Attrs)}
 	if f.Amend && name == CodeField(f.Seg) { // a listed item's code cannot change
 		fv.Attrs += ` readonly`
@@ -370,10 +362,10 @@ type errorLink struct{ Href, Label, Msg string }
 func (f *Form) Summary() []errorLink {
 	var out []errorLink
 	seen := map[string]bool{}
-	for _, sec := range withOther(f.Seg, f.Lang) {
+	for _, sec := range withOther(f.Seg) {
 		for _, spec := range sec.Fields {
 			if msg, ok := f.Errors[spec.Name]; ok {
-				out = append(out, errorLink{"#" + FieldID(spec.Name), f.label(spec), msg})
+				out = append(out, errorLink{"#" + FieldID(spec.Name), f.L[spec.Label], msg})
 				seen[spec.Name] = true
 			}
 		}
@@ -391,9 +383,9 @@ func (f *Form) Summary() []errorLink {
 	return out
 }
 
-// Label is the label of an item's top-level field in lang (l its
-// catalogue), for the preview.
-func Label(seg, field, lang string, l map[string]string) string {
+// Label is the label of an item's top-level field (l the catalogue of
+// the page's language), for the preview.
+func Label(seg, field string, l map[string]string) string {
 	if field == "fee" {
 		return l["fee"]
 	}
@@ -404,8 +396,8 @@ func Label(seg, field, lang string, l map[string]string) string {
 			}
 		}
 	}
-	if f, ok := lists.FieldOf(kindOf[seg], field); ok {
-		return f.Label(lang)
+	if label := l[i18n.FieldKey(kindOf[seg], field)]; label != "" {
+		return label
 	}
 	return field
 }

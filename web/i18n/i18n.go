@@ -5,6 +5,8 @@
 // languages.
 package i18n
 
+import "qingdan/data/lists"
+
 // The interface strings of the pages, Chinese first, English second. Data
 // (item names, legal bases) is shown as the lists hold it: in Chinese, with
 // English where the data has it (department names).
@@ -151,7 +153,23 @@ func Messages(lang string) map[string]string {
 	return catalogueZH
 }
 
-var catalogueZH, catalogueEN = split(catalogue, catalogueMore, catalogueStaff, catalogueAdmin, catalogueEdit, catalogueSecurity, catalogueWithdraw)
+var catalogueZH, catalogueEN = split(catalogue, catalogueMore, catalogueStaff, catalogueAdmin, catalogueEdit, catalogueSecurity, catalogueWithdraw, catalogueFields())
+
+// FieldKey is the catalogue key of the name of an item's field: the names
+// come from the items' label tags (lists.Fields), one source for the
+// pages, the editor and the other surfaces.
+func FieldKey(kind lists.Kind, key string) string { return "field_" + string(kind) + "_" + key }
+
+// catalogueFields names every top-level field of every item.
+func catalogueFields() map[string][2]string {
+	m := map[string][2]string{}
+	for _, k := range lists.Kinds {
+		for _, f := range lists.Fields(k) {
+			m[FieldKey(k, f.Key)] = [2]string{f.ZH, f.EN}
+		}
+	}
+	return m
+}
 
 // split turns catalogues into one map per language (built once, read only).
 func split(ms ...map[string][2]string) (map[string]string, map[string]string) {
